@@ -1,0 +1,60 @@
+/**
+ * The action layer: requests, responses, results, the router, handler
+ * composition, the meta actions and the standard action table.
+ *
+ * @module
+ */
+
+export { defineActions, type HandlerWrapper, mergeHandlers, wrapHandlers } from "./compose.ts";
+export { type MetaInfo, withMetaActions } from "./meta.ts";
+export { echoOf, parseActionRequest } from "./parse_request.ts";
+export { failed, isActionResult, isFailure, ok } from "./result.ts";
+export {
+  isExecutionErrorRetcode,
+  isFailureRetcode,
+  isHandlerErrorRetcode,
+  isOtherErrorRetcode,
+  isRequestErrorRetcode,
+  RETCODE,
+  type Retcode,
+  RETCODE_MESSAGE,
+} from "./retcode.ts";
+export {
+  type ActionRouterOptions,
+  createActionRouter,
+  META_ACTIONS,
+  type ParamsValidator,
+  toResponse,
+} from "./router.ts";
+export type {
+  ChannelInfo,
+  FileTransferType,
+  GetFileData,
+  GetFileFragmentedData,
+  GetFileFragmentedParams,
+  GroupInfo,
+  GuildInfo,
+  MemberInfo,
+  SelfInfo,
+  SendMessageParams,
+  StandardActions,
+  UploadFileFragmentedParams,
+  UploadFileParams,
+  UserInfo,
+} from "./standard.ts";
+export type {
+  ActionContext,
+  ActionHandler,
+  ActionHandlers,
+  ActionMap,
+  ActionRequest,
+  ActionResponse,
+  ActionResult,
+  ActionRouter,
+  ActionSpec,
+  AnyActionHandlers,
+  ConnectionKind,
+  Failure,
+  Ok,
+  RequestContext,
+} from "./types.ts";

@@ -1,0 +1,270 @@
+/**
+ * Types of the action layer: requests, responses, results, handlers and the
+ * router (checklist §2.2, §2.3).
+ *
+ * @module
+ */
+
+import type { BotSelf } from "../event/types.ts";
+
+/**
+ * A parsed, well-formed action request (§2.2).
+ *
+ * @typeParam A The action name.
+ * @typeParam P The params record.
+ *
+ * @example
+ * ```ts
+ * import type { ActionRequest } from "@libob/libob";
+ *
+ * const request: ActionRequest = { action: "get_version", params: {}, echo: "1" };
+ * ```
+ */
+export interface ActionRequest<A extends string = string, P = Record<string, unknown>> {
+  /** The action name. */
+  action: A;
+  /** The parameters; `{}` when there are none. */
+  params: P;
+  /** The caller's token, returned unchanged in the response. */
+  echo?: string;
+  /** Which bot should run the action, where several share a connection. */
+  self?: BotSelf;
+}
+
+/**
+ * An action that succeeded: `status` `ok`, `retcode` 0, `message` `""` (RESP-02).
+ *
+ * @typeParam D The response data.
+ *
+ * @example
+ * ```ts
+ * import { ok, type Ok } from "@libob/libob";
+ *
+ * const result: Ok<{ message_id: string }> = ok({ message_id: "1" });
+ * ```
+ */
+export interface Ok<D> {
+  /** Always `ok`. */
+  readonly status: "ok";
+  /** Always 0. */
+  readonly retcode: 0;
+  /** The response data; `null` where the action returns none. */
+  readonly data: D;
+  /** Always `""`. */
+  readonly message: "";
+}
+
+/**
+ * An action that failed with a non-zero retcode (RESP-02).
+ *
+ * @example
+ * ```ts
+ * import { failed, RETCODE, type Failure } from "@libob/libob";
+ *
+ * const result: Failure = failed(RETCODE.BAD_PARAM, "user_id is required");
+ * ```
+ */
+export interface Failure {
+  /** Always `failed`. */
+  readonly status: "failed";
+  /** A failure retcode (§2.4). */
+  readonly retcode: number;
+  /** Extra data about the failure, `null` by default. */
+  readonly data: unknown;
+  /** A human-readable reason. */
+  readonly message: string;
+}
+
+/**
+ * What a handler returns: success with typed data, or a failure.
+ *
+ * @typeParam D The data on success.
+ *
+ * @example
+ * ```ts
+ * import { ok, type ActionResult } from "@libob/libob";
+ *
+ * const result: ActionResult<null> = ok(null);
+ * ```
+ */
+export type ActionResult<D> = Ok<D> | Failure;
+
+/**
+ * An action response on the wire (§2.3): always `status`, `retcode`, `data`
+ * and `message`; `echo` exactly when the request carried one.
+ *
+ * @typeParam D The response data.
+ *
+ * @example
+ * ```ts
+ * import type { ActionResponse } from "@libob/libob";
+ *
+ * const response: ActionResponse = {
+ *   status: "failed",
+ *   retcode: 10002,
+ *   data: null,
+ *   message: "unsupported action: foo",
+ *   echo: "7",
+ * };
+ * ```
+ */
+export interface ActionResponse<D = unknown> {
+  /** `ok` or `failed`. */
+  status: "ok" | "failed";
+  /** 0 on success, a failure code otherwise. */
+  retcode: number;
+  /** The data, `null` where there is none. */
+  data: D;
+  /** `""` on success, a reason on failure. */
+  message: string;
+  /** The request's `echo`, unchanged. */
+  echo?: string;
+}
+
+/**
+ * The kinds of OneBot Connect connection an action can arrive on.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectionKind } from "@libob/libob";
+ *
+ * const kind: ConnectionKind = "websocket_reverse";
+ * ```
+ */
+export type ConnectionKind = "http" | "http_webhook" | "websocket" | "websocket_reverse" | "local";
+
+/**
+ * What the router and handlers know about a request besides its params.
+ * It is a separate record: requests are never mutated.
+ *
+ * @example
+ * ```ts
+ * import type { ActionContext } from "@libob/libob";
+ *
+ * const context: ActionContext = { connection: "http", self: undefined };
+ * ```
+ */
+export interface ActionContext {
+  /** Which kind of connection the request came through. */
+  connection: ConnectionKind;
+  /**
+   * The bot that runs the action: the request's `self`, or the only bot when
+   * there is one. `undefined` for a meta action without a resolvable bot.
+   */
+  self: BotSelf | undefined;
+}
+
+/**
+ * The context the transports give the router; the router fills in `self`.
+ *
+ * @example
+ * ```ts
+ * import type { RequestContext } from "@libob/libob";
+ *
+ * const context: RequestContext = { connection: "websocket" };
+ * ```
+ */
+export interface RequestContext {
+  /** Which kind of connection the request came through. */
+  connection: ConnectionKind;
+}
+
+/**
+ * One action's implementation: typed params and context in, a result out.
+ * Throwing is allowed: a thrown {@linkcode Failure} is used as the answer,
+ * anything else becomes 20002.
+ *
+ * @typeParam P The params type.
+ * @typeParam D The data type on success.
+ *
+ * @example
+ * ```ts
+ * import { ok, type ActionHandler } from "@libob/libob";
+ *
+ * const echoText: ActionHandler<{ text: string }, string> = ({ text }) => ok(text);
+ * ```
+ */
+export type ActionHandler<P, D> = (
+  params: P,
+  context: ActionContext,
+) => ActionResult<D> | Promise<ActionResult<D>>;
+
+/**
+ * The shape of one action in an action table.
+ *
+ * @example
+ * ```ts
+ * import type { ActionSpec } from "@libob/libob";
+ *
+ * type Ping = ActionSpec & { params: Record<string, never>; data: "pong" };
+ * ```
+ */
+export interface ActionSpec {
+  /** The params record. */
+  params: unknown;
+  /** The data on success. */
+  data: unknown;
+}
+
+/**
+ * A table of actions by name: `{ [action]: { params; data } }`.
+ *
+ * @example
+ * ```ts
+ * import type { ActionMap } from "@libob/libob";
+ *
+ * const isTable = <M extends ActionMap>(m: M) => m;
+ * ```
+ */
+export type ActionMap = { [action: string]: ActionSpec };
+
+/**
+ * A record of handlers for the actions of table `M`. Every key is optional:
+ * an action without a handler answers 10002. This is the one mapped type
+ * of the library (design.md §4).
+ *
+ * @typeParam M The action table.
+ *
+ * @example
+ * ```ts
+ * import { ok, type ActionHandlers, type StandardActions } from "@libob/libob";
+ *
+ * const handlers: ActionHandlers<StandardActions> = {
+ *   get_self_info: () => ok({ user_id: "1", user_name: "bot", user_displayname: "" }),
+ * };
+ * ```
+ */
+export type ActionHandlers<M extends { [A in keyof M]: ActionSpec }> = {
+  [A in keyof M & string]?: ActionHandler<M[A]["params"], M[A]["data"]>;
+};
+
+/**
+ * A handler record whose types are erased: what the router runs.
+ *
+ * @example
+ * ```ts
+ * import { ok, type AnyActionHandlers } from "@libob/libob";
+ *
+ * const handlers: AnyActionHandlers = { ping: () => ok("pong") };
+ * ```
+ */
+export type AnyActionHandlers = {
+  // deno-lint-ignore no-explicit-any
+  readonly [action: string]: ActionHandler<any, unknown> | undefined;
+};
+
+/**
+ * The router: a parsed or raw request plus its context in, a response out.
+ * It never rejects.
+ *
+ * @example
+ * ```ts
+ * import { createActionRouter, ok, type ActionRouter } from "@libob/libob";
+ *
+ * const router: ActionRouter = createActionRouter({
+ *   handlers: { ping: () => ok("pong") },
+ *   bots: () => [],
+ * });
+ * ```
+ */
+export type ActionRouter = (request: unknown, context: RequestContext) => Promise<ActionResponse>;

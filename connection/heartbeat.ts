@@ -1,0 +1,36 @@
+/**
+ * Heartbeats (META-H1, checklist §3.5).
+ *
+ * @module
+ */
+
+import { heartbeatEvent } from "../event/meta.ts";
+import type { Event } from "../event/types.ts";
+
+/**
+ * Emits a `meta.heartbeat` every `interval` milliseconds until disposed.
+ *
+ * @param emit Where heartbeats go.
+ * @param interval Milliseconds between heartbeats, > 0; also the event's `interval`.
+ * @returns A disposable that stops the timer.
+ * @throws {RangeError} When `interval` is not an integer > 0 (§9.1 item 13).
+ *
+ * @example
+ * ```ts
+ * import { startHeartbeat } from "@libob/libob";
+ *
+ * using heartbeat = startHeartbeat(() => {}, 5000);
+ * ```
+ */
+export function startHeartbeat(emit: (event: Event) => void, interval: number): Disposable {
+  if (!Number.isSafeInteger(interval) || interval <= 0) {
+    throw new RangeError(
+      `Cannot start heartbeat: interval must be an integer > 0: current value is ${interval}`,
+    );
+  }
+  const timer: ReturnType<typeof setInterval> = setInterval(
+    () => emit(heartbeatEvent(interval)),
+    interval,
+  );
+  return { [Symbol.dispose]: () => clearInterval(timer) };
+}

@@ -1,0 +1,231 @@
+/**
+ * The HTTP connection: a Web-standard `Request → Response` handler
+ * (checklist §1.1, HTTP-01..16).
+ *
+ * @module
+ */
+
+import { logger } from "../_log.ts";
+import { echoOf, parseActionRequest } from "../action/parse_request.ts";
+import { failed, isFailure, ok } from "../action/result.ts";
+import { RETCODE } from "../action/retcode.ts";
+import { toResponse } from "../action/router.ts";
+import type { ActionResponse, ActionRouter } from "../action/types.ts";
+import type { EventBuffer } from "../event/buffer.ts";
+import { checkAccessToken, isAuthorized } from "./auth.ts";
+import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
+
+/**
+ * A Web-standard request handler, usable as `Deno.serve`'s handler or a
+ * `deno serve` default export's `fetch`.
+ *
+ * @example
+ * ```ts
+ * import type { RequestHandler } from "@libob/libob";
+ *
+ * const handler: RequestHandler = () => Promise.resolve(new Response("hi"));
+ * ```
+ */
+export type RequestHandler = (
+  request: Request,
+  info?: Deno.ServeHandlerInfo,
+) => Promise<Response>;
+
+/**
+ * Options of {@linkcode createHttpHandler}.
+ *
+ * @example
+ * ```ts
+ * import type { HttpHandlerOptions } from "@libob/libob";
+ *
+ * const options: HttpHandlerOptions = { accessToken: "s3cret", maxBodySize: 1 << 20 };
+ * ```
+ */
+export interface HttpHandlerOptions {
+  /** The access token; empty or unset disables auth (HTTP-02). */
+  accessToken?: string;
+  /** Largest accepted body in bytes, answered 413 before buffering. Default 16 MiB. */
+  maxBodySize?: number;
+  /** The buffer behind `get_latest_events`; without it the action answers 10002 (HTTP-12). */
+  events?: EventBuffer;
+  /** Longest long poll in seconds; a larger `timeout` is shortened to it. Default 600. */
+  maxPollTimeout?: number;
+}
+
+const DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+
+/**
+ * Creates the HTTP handler. Checks run in this order, each answering before
+ * the next (README "Decisions"; HTTP-09, HTTP-10, HTTP-03/04, HTTP-07):
+ * path `/` (404), method `POST` (405), auth (401), `Content-Type` (415),
+ * `Content-Length` over the limit (413). Once the body is being read, the
+ * answer is always 200 with a retcode (HTTP-11), in the request's encoding
+ * (HTTP-08); a body that grows past the limit while streaming is still 413.
+ *
+ * @param router The action router.
+ * @param options Token, body limit and the optional event buffer.
+ * @returns The request handler.
+ * @throws {RangeError} When a limit is not a positive integer.
+ * @throws {TypeError} When the token has surrounding white space.
+ *
+ * @example Calling an action without a network
+ * ```ts
+ * import { createActionRouter, createHttpHandler, ok } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * const router = createActionRouter({ handlers: { ping: () => ok("pong") }, bots: () => [] });
+ * const handler = createHttpHandler(router, { accessToken: "s3cret" });
+ * const response = await handler(new Request("http://localhost/", {
+ *   method: "POST",
+ *   headers: { "Content-Type": "application/json", Authorization: "Bearer s3cret" },
+ *   body: JSON.stringify({ action: "ping", params: {}, echo: "1" }),
+ * }));
+ * expect(response.status).toBe(200);
+ * expect(await response.json()).toEqual({
+ *   status: "ok", retcode: 0, data: "pong", message: "", echo: "1",
+ * });
+ * ```
+ */
+export function createHttpHandler(
+  router: ActionRouter,
+  options: HttpHandlerOptions = {},
+): RequestHandler {
+  const accessToken = checkAccessToken("create HTTP handler", options.accessToken);
+  const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+  const maxPollTimeout = options.maxPollTimeout ?? 600;
+  checkPositive("maxBodySize", maxBodySize);
+  checkPositive("maxPollTimeout", maxPollTimeout);
+  const { events } = options;
+  const log = logger("http");
+
+  async function answer(body: Uint8Array, encoding: Encoding): Promise<ActionResponse> {
+    let value: unknown;
+    try {
+      value = decode(body, encoding);
+    } catch {
+      return toResponse(
+        failed(RETCODE.BAD_REQUEST, `the body is not valid ${encoding}`),
+        undefined,
+      );
+    }
+    if (events !== undefined && isGetLatestEvents(value)) {
+      const request = parseActionRequest(value);
+      const result = isFailure(request)
+        ? request
+        : await pollEvents(events, request.params, maxPollTimeout);
+      return toResponse(result, echoOf(value));
+    }
+    return await router(value, { connection: "http" });
+  }
+
+  return async function handleHttp(request) {
+    const url = new URL(request.url);
+    if (url.pathname !== "/") return await refuse(request, 404, "Not Found");
+    if (request.method !== "POST") {
+      return await refuse(request, 405, "Method Not Allowed", { Allow: "POST" });
+    }
+    if (!isAuthorized(request, accessToken)) return await refuse(request, 401, "Unauthorized");
+    const encoding = encodingOf(request.headers.get("content-type"));
+    if (encoding === undefined) {
+      return await refuse(request, 415, "Unsupported Media Type", {
+        "Accept-Post": `${MEDIA_TYPE.json}, ${MEDIA_TYPE.msgpack}`,
+      });
+    }
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > maxBodySize) return await refuse(request, 413, "Content Too Large");
+    const body = await readBody(request, maxBodySize);
+    if (body === "too large") return new Response("Content Too Large", { status: 413 });
+    let response: ActionResponse;
+    if (body === "failed") {
+      response = toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined);
+    } else {
+      response = await answer(body, encoding);
+    }
+    if (response.retcode === RETCODE.INTERNAL_HANDLER_ERROR) {
+      log.debug("Answered 20002 over HTTP", { echo: response.echo });
+    }
+    return new Response(encodeResponse(response, encoding), {
+      status: 200,
+      headers: { "Content-Type": MEDIA_TYPE[encoding] },
+    });
+  };
+}
+
+function isGetLatestEvents(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    (value as Record<string, unknown>).action === "get_latest_events";
+}
+
+/**
+ * `get_latest_events` (§3.1): `limit` and `timeout` are non-negative integers
+ * (10003 otherwise); `timeout` is in seconds.
+ */
+async function pollEvents(
+  events: EventBuffer,
+  params: Record<string, unknown>,
+  maxPollTimeout: number,
+): Promise<ReturnType<typeof ok> | ReturnType<typeof failed>> {
+  const { limit = 0, timeout = 0 } = params;
+  for (const [name, value] of [["limit", limit], ["timeout", timeout]] as const) {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+      return failed(RETCODE.BAD_PARAM, `${name} must be an integer >= 0`);
+    }
+  }
+  const seconds = Math.min(timeout as number, maxPollTimeout);
+  return ok(await events.poll(limit as number, seconds * 1000));
+}
+
+/** Reads the body up to `limit` bytes without buffering more than that. */
+async function readBody(
+  request: Request,
+  limit: number,
+): Promise<Uint8Array | "too large" | "failed"> {
+  if (request.body === null) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return "too large";
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return "failed";
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** A status answer before the body is read; the unread body is cancelled. */
+async function refuse(
+  request: Request,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  return new Response(text, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
+  });
+}
+
+function checkPositive(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(
+      `Cannot create HTTP handler: ${name} must be an integer > 0: current value is ${value}`,
+    );
+  }
+}

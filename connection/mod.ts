@@ -1,0 +1,30 @@
+/**
+ * OneBot Connect: the HTTP handler, the forward and reverse WebSocket, the
+ * webhook emitter, heartbeats, access tokens and the two encodings.
+ *
+ * @module
+ */
+
+export { checkAccessToken, isAuthorized, timingSafeEqual } from "./auth.ts";
+export {
+  decode,
+  decodeJson,
+  decodeMsgpack,
+  encodeJson,
+  encodeMsgpack,
+  encodeResponse,
+  type Encoding,
+  encodingOf,
+  MEDIA_TYPE,
+} from "./codec.ts";
+export { startHeartbeat } from "./heartbeat.ts";
+export { createHttpHandler, type HttpHandlerOptions, type RequestHandler } from "./http.ts";
+export type { EventSink, Greeting } from "./types.ts";
+export { createWebhookEmitter, type WebhookOptions } from "./webhook.ts";
+export {
+  createWebSocketHandler,
+  isWebSocketUpgrade,
+  type WebSocketHandler,
+  type WebSocketHandlerOptions,
+} from "./websocket.ts";
+export { connectReverseWebSocket, type ReverseWebSocketOptions } from "./websocket_reverse.ts";

@@ -1,0 +1,359 @@
+/**
+ * The composition root: one OneBot 12 implementation from its identity, bots,
+ * handlers and connections (design.md §3).
+ *
+ * @module
+ */
+
+import { logger } from "./_log.ts";
+import { withMetaActions } from "./action/meta.ts";
+import { createActionRouter, type ParamsValidator } from "./action/router.ts";
+import type { ActionRouter, AnyActionHandlers } from "./action/types.ts";
+import { createEventBuffer } from "./event/buffer.ts";
+import { eventProblem } from "./event/create.ts";
+import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
+import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
+import { checkAccessToken } from "./connection/auth.ts";
+import { startHeartbeat } from "./connection/heartbeat.ts";
+import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
+import type { EventSink, Greeting } from "./connection/types.ts";
+import { createWebhookEmitter } from "./connection/webhook.ts";
+import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
+import { connectReverseWebSocket } from "./connection/websocket_reverse.ts";
+
+/**
+ * The name format of `impl` and `platform` (§8).
+ *
+ * @example
+ * ```ts
+ * import { NAME_REGEXP } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(NAME_REGEXP.test("go-cqhttp.v2.3")).toBe(true);
+ * expect(NAME_REGEXP.test("Go_CQHTTP")).toBe(false);
+ * ```
+ */
+export const NAME_REGEXP: RegExp = /^[a-z][-a-z0-9]*(\.[-a-z0-9]+)*$/;
+
+/**
+ * HTTP connection options of {@linkcode createOneBot} (§1.1).
+ *
+ * @example
+ * ```ts
+ * import type { OneBotHttpOptions } from "@libob/libob";
+ *
+ * const http: OneBotHttpOptions = { eventEnabled: true, eventBufferSize: 100 };
+ * ```
+ */
+export interface OneBotHttpOptions {
+  /** Overrides the shared access token. */
+  accessToken?: string;
+  /** Serve `get_latest_events` (HTTP-12). Default `true`. */
+  eventEnabled?: boolean;
+  /** Unread events kept, `0` = unlimited (HTTP-13). Default 1000. */
+  eventBufferSize?: number;
+  /** Largest request body in bytes. Default 16 MiB. */
+  maxBodySize?: number;
+  /** Longest long poll in seconds. Default 600. */
+  maxPollTimeout?: number;
+}
+
+/**
+ * Forward WebSocket options of {@linkcode createOneBot} (§1.3).
+ *
+ * @example
+ * ```ts
+ * import type { OneBotWebSocketOptions } from "@libob/libob";
+ *
+ * const websocket: OneBotWebSocketOptions = { accessToken: "s3cret" };
+ * ```
+ */
+export interface OneBotWebSocketOptions {
+  /** Overrides the shared access token. */
+  accessToken?: string;
+}
+
+/**
+ * One webhook of {@linkcode createOneBot} (§1.2).
+ *
+ * @example
+ * ```ts
+ * import type { OneBotWebhookOptions } from "@libob/libob";
+ *
+ * const webhook: OneBotWebhookOptions = { url: "http://127.0.0.1:9000/", timeout: 5000 };
+ * ```
+ */
+export interface OneBotWebhookOptions {
+  /** Where events are POSTed. */
+  url: string;
+  /** Overrides the shared access token. */
+  accessToken?: string;
+  /** Request timeout in ms, `0` = none. Default 5000. */
+  timeout?: number;
+}
+
+/**
+ * One reverse WebSocket of {@linkcode createOneBot} (§1.4).
+ *
+ * @example
+ * ```ts
+ * import type { OneBotReverseWebSocketOptions } from "@libob/libob";
+ *
+ * const reverse: OneBotReverseWebSocketOptions = { url: "ws://127.0.0.1:9001/", reconnectInterval: 5000 };
+ * ```
+ */
+export interface OneBotReverseWebSocketOptions {
+  /** The application's WebSocket URL. */
+  url: string;
+  /** Overrides the shared access token. */
+  accessToken?: string;
+  /** Milliseconds between reconnect attempts, > 0. Default 5000. */
+  reconnectInterval?: number;
+}
+
+/**
+ * Options of {@linkcode createOneBot}.
+ *
+ * @example
+ * ```ts
+ * import { ok, type OneBotOptions } from "@libob/libob";
+ *
+ * const options: OneBotOptions = {
+ *   impl: "my-impl",
+ *   version: "1.0.0",
+ *   bots: [{ self: { platform: "demo", user_id: "bot" }, online: true }],
+ *   handlers: { get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }) },
+ * };
+ * ```
+ */
+export interface OneBotOptions {
+  /** The implementation name, e.g. `libob-demo` (§8, {@linkcode NAME_REGEXP}). */
+  impl: string;
+  /** The implementation's own version. */
+  version: string;
+  /** The bots at start; change them later with {@linkcode OneBot.updateBot}. */
+  bots?: readonly BotStatus[];
+  /** The action handlers; the meta actions are added (see {@linkcode withMetaActions}). */
+  handlers: AnyActionHandlers;
+  /** Param checks by action name, run before the handlers. */
+  validators?: { readonly [action: string]: ParamsValidator | undefined };
+  /** The implementation's own `good` at start. Default `true`. */
+  good?: boolean;
+  /** The access token of every connection unless one overrides it. */
+  accessToken?: string;
+  /** The HTTP connection on `fetch` (POST `/`), or `false`. Default on. */
+  http?: OneBotHttpOptions | false;
+  /** The forward WebSocket on `fetch` (upgrade on `GET /`), or `false`. Default on. */
+  websocket?: OneBotWebSocketOptions | false;
+  /** Webhooks to push events to. */
+  httpWebhook?: readonly OneBotWebhookOptions[];
+  /** Application servers to connect to. */
+  websocketReverse?: readonly OneBotReverseWebSocketOptions[];
+  /** Heartbeat interval in ms on every push connection, or `false` (default). */
+  heartbeat?: { interval: number } | false;
+}
+
+/**
+ * A running OneBot 12 implementation. `{ fetch }` makes it a `deno serve`
+ * default export.
+ *
+ * @example
+ * ```ts
+ * import type { OneBot } from "@libob/libob";
+ *
+ * const serve = (onebot: OneBot) => Deno.serve({ port: 0, onListen() {} }, onebot.fetch);
+ * ```
+ */
+export interface OneBot extends AsyncDisposable {
+  /** HTTP actions on `POST /` and the forward WebSocket on `GET /` upgrades. */
+  fetch: RequestHandler;
+  /** Sends an event to every connection. Throws `TypeError` for an invalid event (EV-01). */
+  emit(event: Event): void;
+  /** The router, for calling actions in-process (tests, the test kit). */
+  router: ActionRouter;
+  /** The current `get_status` data. */
+  status(): StatusData;
+  /** Adds or changes a bot; a change of `online` sends `meta.status_update` (META-S3). */
+  updateBot(bot: BotStatus): void;
+  /** Removes a bot; sends `meta.status_update` (META-S3). */
+  removeBot(self: BotSelf): void;
+  /** Sets the implementation's `good`; a change sends `meta.status_update` (META-S3). */
+  setGood(good: boolean): void;
+}
+
+/**
+ * Creates a OneBot 12 implementation: the router with the meta actions, the
+ * HTTP handler with its event buffer, the forward WebSocket, the webhooks,
+ * the reverse WebSockets and the heartbeat, all fed by one `emit`.
+ *
+ * @param options Identity, bots, handlers and connections.
+ * @returns The implementation; `await using` or `[Symbol.asyncDispose]()`
+ * stops every connection.
+ * @throws {TypeError} When `impl` or a bot's platform is not in the name
+ * format, or a token has surrounding white space.
+ * @throws {RangeError} When an interval, timeout or size is out of range.
+ *
+ * @example A whole implementation, called without a network
+ * ```ts
+ * import { createOneBot, ok } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * await using onebot = createOneBot({
+ *   impl: "my-impl",
+ *   version: "1.0.0",
+ *   bots: [{ self: { platform: "demo", user_id: "bot" }, online: true }],
+ *   handlers: {
+ *     get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }),
+ *   },
+ * });
+ * const response = await onebot.fetch(new Request("http://localhost/", {
+ *   method: "POST",
+ *   headers: { "Content-Type": "application/json" },
+ *   body: JSON.stringify({ action: "get_version", params: {} }),
+ * }));
+ * expect((await response.json()).data).toEqual({
+ *   impl: "my-impl", version: "1.0.0", onebot_version: "12",
+ * });
+ * ```
+ */
+export function createOneBot(options: OneBotOptions): OneBot {
+  const { impl, version: implVersion, validators, heartbeat = false } = options;
+  if (typeof impl !== "string" || !NAME_REGEXP.test(impl)) {
+    throw new TypeError(
+      `Cannot create OneBot: impl must match ${NAME_REGEXP}: current value is ${impl}`,
+    );
+  }
+  if (typeof implVersion !== "string" || implVersion === "") {
+    throw new TypeError("Cannot create OneBot: version must be a non-empty string");
+  }
+  const accessToken = checkAccessToken("create OneBot", options.accessToken);
+  const log = logger("onebot");
+  const version: VersionData = { impl, version: implVersion, onebot_version: "12" };
+  const bots = new Map<string, BotStatus>();
+  for (const bot of options.bots ?? []) bots.set(botKey(checkBot(bot).self), { ...bot });
+  let good = options.good ?? true;
+
+  function status(): StatusData {
+    return { good, bots: [...bots.values()].map((bot) => structuredClone(bot)) };
+  }
+  const handlers = withMetaActions(options.handlers, { version, status });
+  const router = createActionRouter({
+    handlers,
+    bots: () => [...bots.values()].map((bot) => bot.self),
+    ...(validators === undefined ? {} : { validators }),
+  });
+  const greeting: Greeting = () => [connectEvent(version), statusUpdateEvent(status())];
+
+  const http = options.http ?? {};
+  const buffer = http !== false && (http.eventEnabled ?? true)
+    ? createEventBuffer({ size: http.eventBufferSize ?? 1000 })
+    : undefined;
+  const handleHttp = http === false ? notFound : createHttpHandler(router, {
+    accessToken: http.accessToken ?? accessToken,
+    ...(buffer === undefined ? {} : { events: buffer }),
+    ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
+    ...(http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout }),
+  });
+  const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
+    accessToken: options.websocket?.accessToken ?? accessToken,
+    greeting,
+  });
+  const webhooks = (options.httpWebhook ?? []).map((webhook) =>
+    createWebhookEmitter(router, {
+      url: webhook.url,
+      impl,
+      accessToken: webhook.accessToken ?? accessToken,
+      ...(webhook.timeout === undefined ? {} : { timeout: webhook.timeout }),
+    })
+  );
+  const reverse = (options.websocketReverse ?? []).map((target) =>
+    connectReverseWebSocket(router, {
+      url: target.url,
+      impl,
+      accessToken: target.accessToken ?? accessToken,
+      greeting,
+      ...(target.reconnectInterval === undefined
+        ? {}
+        : { reconnectInterval: target.reconnectInterval }),
+    })
+  );
+  const sinks: EventSink[] = [...(websocket ? [websocket] : []), ...webhooks, ...reverse];
+
+  function push(event: Event): void {
+    buffer?.push(event);
+    for (const sink of sinks) sink.emit(event);
+  }
+  const beat = heartbeat === false ? undefined : startHeartbeat(push, heartbeat.interval);
+  // META-S2: one status_update to each webhook after start; WebSockets get theirs in the greeting.
+  if (webhooks.length > 0) {
+    const update = statusUpdateEvent(status());
+    for (const webhook of webhooks) webhook.emit(update);
+  }
+
+  function statusChanged(): void {
+    push(statusUpdateEvent(status()));
+  }
+
+  let disposed = false;
+  return {
+    fetch(request, info) {
+      if (websocket !== undefined && isWebSocketUpgrade(request)) {
+        return websocket.fetch(request, info);
+      }
+      return handleHttp(request, info);
+    },
+    emit(event) {
+      const problem = eventProblem(event);
+      if (problem !== undefined) throw new TypeError(`Cannot emit event: ${problem}`);
+      if (disposed) {
+        log.warn("Event {id} emitted after dispose was dropped", { id: event.id });
+        return;
+      }
+      push(event);
+    },
+    router,
+    status,
+    updateBot(bot) {
+      const key = botKey(checkBot(bot).self);
+      const before = bots.get(key);
+      bots.set(key, structuredClone(bot));
+      if (before === undefined || before.online !== bot.online) statusChanged();
+    },
+    removeBot(self) {
+      if (bots.delete(botKey(self))) statusChanged();
+    },
+    setGood(value) {
+      if (value === good) return;
+      good = value;
+      statusChanged();
+    },
+    async [Symbol.asyncDispose]() {
+      if (disposed) return;
+      disposed = true;
+      beat?.[Symbol.dispose]();
+      buffer?.[Symbol.dispose]();
+      await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
+    },
+  };
+}
+
+function botKey(self: BotSelf): string {
+  return `${self.platform}\n${self.user_id}`;
+}
+
+function checkBot(bot: BotStatus): BotStatus {
+  if (typeof bot?.self?.platform !== "string" || !NAME_REGEXP.test(bot.self.platform)) {
+    throw new TypeError(
+      `Cannot use bot: self.platform must match ${NAME_REGEXP}: current value is ${bot?.self?.platform}`,
+    );
+  }
+  if (typeof bot.self.user_id !== "string" || typeof bot.online !== "boolean") {
+    throw new TypeError("Cannot use bot: self.user_id must be a string and online a boolean");
+  }
+  return bot;
+}
+
+function notFound(request: Request): Promise<Response> {
+  void request.body?.cancel().catch(() => {});
+  return Promise.resolve(new Response("Not Found", { status: 404 }));
+}
