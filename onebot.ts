@@ -232,6 +232,12 @@ export function createOneBot(options: OneBotOptions): OneBot {
   const bots = new Map<string, BotStatus>();
   for (const bot of options.bots ?? []) bots.set(botKey(checkBot(bot).self), { ...bot });
   let good = options.good ?? true;
+  // The router reads the bot list on every request; rebuilt only when bots change.
+  let selves: readonly BotSelf[] = [];
+  function botsChanged(): void {
+    selves = [...bots.values()].map((bot) => bot.self);
+  }
+  botsChanged();
 
   function status(): StatusData {
     return { good, bots: [...bots.values()].map((bot) => structuredClone(bot)) };
@@ -239,7 +245,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
   const handlers = withMetaActions(options.handlers, { version, status });
   const router = createActionRouter({
     handlers,
-    bots: () => [...bots.values()].map((bot) => bot.self),
+    bots: () => selves,
     ...(validators === undefined ? {} : { validators }),
   });
   const greeting: Greeting = () => [connectEvent(version), statusUpdateEvent(status())];
@@ -291,6 +297,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
   }
 
   function statusChanged(): void {
+    botsChanged();
     push(statusUpdateEvent(status()));
   }
 

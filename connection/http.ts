@@ -119,8 +119,7 @@ export function createHttpHandler(
   }
 
   return async function handleHttp(request) {
-    const url = new URL(request.url);
-    if (url.pathname !== "/") return await refuse(request, 404, "Not Found");
+    if (!isRootPath(request.url)) return await refuse(request, 404, "Not Found");
     if (request.method !== "POST") {
       return await refuse(request, 405, "Method Not Allowed", { Allow: "POST" });
     }
@@ -131,9 +130,15 @@ export function createHttpHandler(
         "Accept-Post": `${MEDIA_TYPE.json}, ${MEDIA_TYPE.msgpack}`,
       });
     }
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > maxBodySize) return await refuse(request, 413, "Content Too Large");
-    const body = await readBody(request, maxBodySize);
+    const length = request.headers.get("content-length");
+    const declared = length === null ? undefined : Number(length);
+    if (declared !== undefined && declared > maxBodySize) {
+      return await refuse(request, 413, "Content Too Large");
+    }
+    // With a Content-Length the server already bounds the body; without one, count while streaming.
+    const body = declared === undefined
+      ? await readBody(request, maxBodySize)
+      : await request.bytes().catch(() => "failed" as const);
     if (body === "too large") return new Response("Content Too Large", { status: 413 });
     let response: ActionResponse;
     if (body === "failed") {
@@ -149,6 +154,16 @@ export function createHttpHandler(
       headers: { "Content-Type": MEDIA_TYPE[encoding] },
     });
   };
+}
+
+/** Whether a request URL's path is exactly `/` (query allowed), without a URL parse. */
+function isRootPath(url: string): boolean {
+  const scheme = url.indexOf("://");
+  const slash = url.indexOf("/", scheme === -1 ? 0 : scheme + 3);
+  if (slash === -1) return true;
+  const next = url.charCodeAt(slash + 1);
+  // End of string, `?` or `#` right after the first slash.
+  return Number.isNaN(next) || next === 63 || next === 35;
 }
 
 function isGetLatestEvents(value: unknown): boolean {
