@@ -1,0 +1,324 @@
+/**
+ * The conventional OneBot connection configuration (`http`, `http_webhook`,
+ * `websocket`, `websocket_rev`, `heartbeat`; checklist §1.1–1.4, §3.5) read
+ * from JSON or TOML and turned into {@linkcode OneBotOptions} fields.
+ *
+ * @module
+ */
+
+import { parse as parseToml } from "smol-toml";
+import type {
+  OneBotHttpOptions,
+  OneBotOptions,
+  OneBotReverseWebSocketOptions,
+  OneBotWebhookOptions,
+  OneBotWebSocketOptions,
+} from "../onebot.ts";
+
+/**
+ * One address to serve `fetch` on, from an `http` or `websocket` entry.
+ *
+ * @example
+ * ```ts
+ * import type { ListenAddress } from "@libob/libob/config";
+ *
+ * const address: ListenAddress = { hostname: "127.0.0.1", port: 5700 };
+ * ```
+ */
+export interface ListenAddress {
+  /** The host name or IP address. */
+  hostname: string;
+  /** The TCP port. */
+  port: number;
+}
+
+/**
+ * What a configuration file yields: the connection fields of
+ * {@linkcode OneBotOptions}, the addresses to listen on, and warnings about
+ * values that are legal but probably in the wrong unit.
+ *
+ * @example
+ * ```ts
+ * import type { OneBotConfig } from "@libob/libob/config";
+ *
+ * const config: OneBotConfig = { connections: { http: false }, listen: [], warnings: [] };
+ * ```
+ */
+export interface OneBotConfig {
+  /** Spread these into {@linkcode OneBotOptions}. */
+  connections: Pick<
+    OneBotOptions,
+    "http" | "websocket" | "httpWebhook" | "websocketReverse" | "heartbeat"
+  >;
+  /** The distinct `host:port` pairs of the `http` and `websocket` entries. */
+  listen: ListenAddress[];
+  /** Legal values that look like a unit mistake (seconds where ms are meant). */
+  warnings: string[];
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Checks a parsed configuration object and converts it. Every problem is
+ * reported, one line each, in a single `TypeError`.
+ *
+ * Units (§9.1 item 13): `heartbeat.interval`, `reconnect_interval` and the
+ * webhook `timeout` are milliseconds; intervals must be > 0; `timeout` and
+ * `event_buffer_size` may be 0 (no timeout, unlimited). Several `http` or
+ * `websocket` entries become several listen addresses that all serve the same
+ * `fetch`; the first entry's `access_token` and options apply (README
+ * "Configuration files").
+ *
+ * @param value The parsed JSON or TOML document.
+ * @returns The converted configuration.
+ * @throws {TypeError} Listing every problem, e.g. `websocket_rev[0].reconnect_interval must be an integer > 0 (milliseconds): current value is 0`.
+ *
+ * @example
+ * ```ts
+ * import { parseOneBotConfig } from "@libob/libob/config";
+ * import { expect } from "expect";
+ *
+ * const config = parseOneBotConfig({
+ *   heartbeat: { enabled: true, interval: 5000 },
+ *   http: [{ host: "127.0.0.1", port: 5700, event_buffer_size: 100 }],
+ *   websocket_rev: [{ url: "ws://127.0.0.1:8080/onebot", reconnect_interval: 3000 }],
+ * });
+ * expect(config.connections.heartbeat).toEqual({ interval: 5000 });
+ * expect(config.listen).toEqual([{ hostname: "127.0.0.1", port: 5700 }]);
+ * expect(() => parseOneBotConfig({ heartbeat: { enabled: true, interval: -1 } }))
+ *   .toThrow("heartbeat.interval");
+ * ```
+ */
+export function parseOneBotConfig(value: unknown): OneBotConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const root = record(value, "the configuration", problems) ?? {};
+  const known = new Set(["http", "http_webhook", "websocket", "websocket_rev", "heartbeat"]);
+  for (const key of Object.keys(root)) {
+    if (!known.has(key)) problems.push(`${key} is not a OneBot connection section`);
+  }
+  const listen: ListenAddress[] = [];
+  const addListen = (entry: Json, path: string) => {
+    const hostname = text(entry, "host", path, problems, "127.0.0.1");
+    const port = integer(entry, "port", path, problems, { min: 0, max: 65535 });
+    if (hostname !== undefined && port !== undefined) {
+      if (!listen.some((a) => a.hostname === hostname && a.port === port)) {
+        listen.push({ hostname, port });
+      }
+    }
+  };
+
+  const httpEntries = list(root, "http", problems);
+  let http: OneBotHttpOptions | false = false;
+  httpEntries.forEach((entry, i) => {
+    const path = `http[${i}]`;
+    addListen(entry, path);
+    const options: OneBotHttpOptions = {};
+    const token = text(entry, "access_token", path, problems, "");
+    if (token) options.accessToken = token;
+    const enabled = bool(entry, "event_enabled", path, problems);
+    if (enabled !== undefined) options.eventEnabled = enabled;
+    const size = integer(entry, "event_buffer_size", path, problems, { min: 0 });
+    if (size !== undefined) options.eventBufferSize = size;
+    if (i === 0) http = options;
+  });
+
+  const wsEntries = list(root, "websocket", problems);
+  let websocket: OneBotWebSocketOptions | false = false;
+  wsEntries.forEach((entry, i) => {
+    const path = `websocket[${i}]`;
+    addListen(entry, path);
+    const options: OneBotWebSocketOptions = {};
+    const token = text(entry, "access_token", path, problems, "");
+    if (token) options.accessToken = token;
+    if (i === 0) websocket = options;
+  });
+
+  const httpWebhook: OneBotWebhookOptions[] = [];
+  list(root, "http_webhook", problems).forEach((entry, i) => {
+    const path = `http_webhook[${i}]`;
+    const url = urlOf(entry, path, problems, ["http:", "https:"]);
+    const options: OneBotWebhookOptions = { url: url ?? "" };
+    const token = text(entry, "access_token", path, problems, "");
+    if (token) options.accessToken = token;
+    const timeout = integer(entry, "timeout", path, problems, { min: 0, unit: "milliseconds" });
+    if (timeout !== undefined) {
+      options.timeout = timeout;
+      if (timeout > 0 && timeout < 100) {
+        warnings.push(`${path}.timeout is ${timeout} ms: timeouts are in milliseconds`);
+      }
+    }
+    if (url !== undefined) httpWebhook.push(options);
+  });
+
+  const websocketReverse: OneBotReverseWebSocketOptions[] = [];
+  list(root, "websocket_rev", problems).forEach((entry, i) => {
+    const path = `websocket_rev[${i}]`;
+    const url = urlOf(entry, path, problems, ["ws:", "wss:"]);
+    const options: OneBotReverseWebSocketOptions = { url: url ?? "" };
+    const token = text(entry, "access_token", path, problems, "");
+    if (token) options.accessToken = token;
+    const interval = integer(entry, "reconnect_interval", path, problems, {
+      min: 1,
+      unit: "milliseconds",
+    });
+    if (interval !== undefined) {
+      options.reconnectInterval = interval;
+      if (interval < 100) {
+        warnings.push(
+          `${path}.reconnect_interval is ${interval} ms: intervals are in milliseconds`,
+        );
+      }
+    }
+    if (url !== undefined) websocketReverse.push(options);
+  });
+
+  let heartbeat: { interval: number } | false = false;
+  if (root.heartbeat !== undefined) {
+    const entry = record(root.heartbeat, "heartbeat", problems) ?? {};
+    const enabled = bool(entry, "enabled", "heartbeat", problems) ?? true;
+    const interval = integer(entry, "interval", "heartbeat", problems, {
+      min: 1,
+      unit: "milliseconds",
+    });
+    if (enabled) {
+      if (interval === undefined) {
+        if (!("interval" in entry)) problems.push("heartbeat.interval is required when enabled");
+      } else {
+        heartbeat = { interval };
+        if (interval < 100) {
+          warnings.push(`heartbeat.interval is ${interval} ms: intervals are in milliseconds`);
+        }
+      }
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new TypeError(`Cannot read OneBot configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return {
+    connections: { http, websocket, httpWebhook, websocketReverse, heartbeat },
+    listen,
+    warnings,
+  };
+}
+
+/**
+ * Reads a configuration file: `.toml` with smol-toml, anything else as JSON.
+ *
+ * @param path The file path.
+ * @returns The converted configuration.
+ * @throws {TypeError} On a syntax error (naming the file) or any invalid value.
+ *
+ * @example
+ * ```ts
+ * import { loadOneBotConfig } from "@libob/libob/config";
+ * import { expect } from "expect";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".toml" });
+ * await Deno.writeTextFile(path, "[[websocket]]\nhost = '127.0.0.1'\nport = 6700\n");
+ * const config = await loadOneBotConfig(path);
+ * await Deno.remove(path);
+ * expect(config.listen).toEqual([{ hostname: "127.0.0.1", port: 6700 }]);
+ * ```
+ */
+export async function loadOneBotConfig(path: string | URL): Promise<OneBotConfig> {
+  const source = await Deno.readTextFile(path);
+  const name = String(path);
+  let value: unknown;
+  try {
+    value = name.toLowerCase().endsWith(".toml") ? parseToml(source) : JSON.parse(source);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new TypeError(`Cannot read OneBot configuration ${name}: ${reason}`);
+  }
+  return parseOneBotConfig(value);
+}
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+function record(value: unknown, path: string, problems: string[]): Json | undefined {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Json;
+  problems.push(`${path} must be a table/object: current value is ${describe(value)}`);
+  return undefined;
+}
+
+function list(root: Json, key: string, problems: string[]): Json[] {
+  const value = root[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`${key} must be a list of tables ([[${key}]] in TOML)`);
+    return [];
+  }
+  return value.flatMap((entry: unknown, i): Json[] => {
+    const item = record(entry, `${key}[${i}]`, problems);
+    return item === undefined ? [] : [item];
+  });
+}
+
+function text(
+  entry: Json,
+  key: string,
+  path: string,
+  problems: string[],
+  fallback: string,
+): string | undefined {
+  const value = entry[key];
+  if (value === undefined) return fallback;
+  if (typeof value === "string") return value;
+  problems.push(`${path}.${key} must be a string: current value is ${describe(value)}`);
+  return undefined;
+}
+
+function bool(entry: Json, key: string, path: string, problems: string[]): boolean | undefined {
+  const value = entry[key];
+  if (value === undefined || typeof value === "boolean") return value;
+  problems.push(`${path}.${key} must be true or false: current value is ${describe(value)}`);
+  return undefined;
+}
+
+function integer(
+  entry: Json,
+  key: string,
+  path: string,
+  problems: string[],
+  range: { min: number; max?: number; unit?: string },
+): number | undefined {
+  let value = entry[key];
+  if (value === undefined) return undefined;
+  if (typeof value === "bigint") value = Number(value); // smol-toml gives bigints past 2^53
+  const bounds = range.max === undefined ? `>= ${range.min}` : `${range.min}..${range.max}`;
+  const unit = range.unit ? ` (${range.unit})` : "";
+  if (
+    typeof value !== "number" || !Number.isSafeInteger(value) || value < range.min ||
+    (range.max !== undefined && value > range.max)
+  ) {
+    const what = range.min === 1 && range.max === undefined ? "> 0" : bounds;
+    problems.push(
+      `${path}.${key} must be an integer ${what}${unit}: current value is ${describe(value)}`,
+    );
+    return undefined;
+  }
+  return value;
+}
+
+function urlOf(
+  entry: Json,
+  path: string,
+  problems: string[],
+  schemes: readonly string[],
+): string | undefined {
+  const value = entry.url;
+  if (typeof value !== "string" || !URL.canParse(value)) {
+    problems.push(`${path}.url must be a URL: current value is ${describe(value)}`);
+    return undefined;
+  }
+  const { protocol } = new URL(value);
+  if (!schemes.includes(protocol)) {
+    problems.push(`${path}.url must use ${schemes.join(" or ")}: current value is ${value}`);
+    return undefined;
+  }
+  return value;
+}
