@@ -71,6 +71,12 @@ export interface OneBotHttpOptions {
 export interface OneBotWebSocketOptions {
   /** Overrides the shared access token. */
   accessToken?: string;
+  /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
+  maxFrameSize?: number;
+  /** Actions run at once per socket; as many more wait, then 36000. Default 64. */
+  maxInFlight?: number;
+  /** Unsent bytes above which a socket is closed with 1008 "too slow". Default 16 MiB. */
+  maxBufferedAmount?: number;
 }
 
 /**
@@ -109,6 +115,18 @@ export interface OneBotReverseWebSocketOptions {
   accessToken?: string;
   /** Milliseconds between reconnect attempts, > 0. Default 5000. */
   reconnectInterval?: number;
+  /** Send the token as `access_token` in the URL instead of a header. Default `false`. */
+  tokenInQuery?: boolean;
+  /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
+  userAgent?: string;
+  /** Non-meta events kept while disconnected (oldest dropped). Default 1000. */
+  maxBacklog?: number;
+  /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
+  maxFrameSize?: number;
+  /** Actions run at once; as many more wait, then 36000. Default 64. */
+  maxInFlight?: number;
+  /** Unsent bytes above which the socket is closed (4008) and reopened. Default 16 MiB. */
+  maxBufferedAmount?: number;
 }
 
 /**
@@ -179,6 +197,14 @@ export interface OneBot extends AsyncDisposable {
   removeBot(self: BotSelf): void;
   /** Sets the implementation's `good`; a change sends `meta.status_update` (META-S3). */
   setGood(good: boolean): void;
+  /**
+   * Attaches a push connection of your own (CONN-04), e.g. a custom transport,
+   * a log tap or a test recorder. With `greeting` (default `true`) it first gets
+   * `meta.connect` and `meta.status_update`, like a new WebSocket (META-C2);
+   * then every emitted event. Disposing the returned handle detaches it; the
+   * OneBot does not dispose the sink itself.
+   */
+  attach(sink: EventSink, options?: { greeting?: boolean }): Disposable;
 }
 
 /**
@@ -261,6 +287,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
     ...(http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout }),
   });
   const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
+    ...options.websocket,
     accessToken: options.websocket?.accessToken ?? accessToken,
     greeting,
   });
@@ -274,20 +301,19 @@ export function createOneBot(options: OneBotOptions): OneBot {
   );
   const reverse = (options.websocketReverse ?? []).map((target) =>
     connectReverseWebSocket(router, {
-      url: target.url,
+      ...target,
       impl,
       accessToken: target.accessToken ?? accessToken,
       greeting,
-      ...(target.reconnectInterval === undefined
-        ? {}
-        : { reconnectInterval: target.reconnectInterval }),
     })
   );
   const sinks: EventSink[] = [...(websocket ? [websocket] : []), ...webhooks, ...reverse];
+  const attached = new Set<EventSink>();
 
   function push(event: Event): void {
     buffer?.push(event);
     for (const sink of sinks) sink.emit(event);
+    for (const sink of attached) sink.emit(event);
   }
   const beat = heartbeat === false ? undefined : startHeartbeat(push, heartbeat.interval);
   // META-S2: one status_update to each webhook after start; WebSockets get theirs in the greeting.
@@ -334,8 +360,14 @@ export function createOneBot(options: OneBotOptions): OneBot {
       good = value;
       statusChanged();
     },
+    attach(sink, attachOptions) {
+      if (attachOptions?.greeting ?? true) for (const event of greeting()) sink.emit(event);
+      attached.add(sink);
+      return { [Symbol.dispose]: () => void attached.delete(sink) };
+    },
     async [Symbol.asyncDispose]() {
       if (disposed) return;
+      attached.clear();
       disposed = true;
       beat?.[Symbol.dispose]();
       buffer?.[Symbol.dispose]();

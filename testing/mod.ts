@@ -1,0 +1,7 @@
+/**
+ * Testing helpers for implementers: an in-process fake application.
+ *
+ * @module
+ */
+
+export { type CallOptions, createTestKit, type TestKit, type TestKitOptions } from "./test_kit.ts";
