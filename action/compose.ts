@@ -23,7 +23,7 @@ import type { StandardActions } from "./standard.ts";
  * import { defineActions, ok, type StandardActions } from "@libob/libob";
  *
  * type MyActions = StandardActions & {
- *   "my.ping": { params: Record<string, never>; data: "pong" };
+ *   "my.ping": { params: Record<string, never>; data: string };
  * };
  * const handlers = defineActions<MyActions>({
  *   "my.ping": () => ok("pong"),

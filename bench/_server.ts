@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 // A server for bench/load.ts, run in its own process so that the load generator does
 // not share its thread: `deno run -A bench/_server.ts <kind>`. Prints "listening <port>".
 //   bare-http  fixed get_version body on POST; GET /connections counts client TCP ports

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 // Loopback load runs comparing libob with a bare Deno baseline in the same run:
 //   deno task load            (or: deno run -A bench/load.ts [--quick])
 // Every run is bounded in time and count and talks to 127.0.0.1 only. Servers run in

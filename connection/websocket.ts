@@ -1,12 +1,16 @@
 /**
- * Forward WebSocket (checklist §1.3). STUB: to be implemented.
+ * Forward WebSocket (checklist §1.3: WS-01..13; META-C1/C2, META-S1).
  *
  * @module
  */
 
+import { logger } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
+import type { Event } from "../event/types.ts";
+import { checkAccessToken, isAuthorized } from "./auth.ts";
 import type { RequestHandler } from "./http.ts";
 import type { EventSink, Greeting } from "./types.ts";
+import { checkLimits, CLOSE_TIMEOUT, type Session, startSession } from "./_socket.ts";
 
 /**
  * Options of {@linkcode createWebSocketHandler}.
@@ -15,7 +19,7 @@ import type { EventSink, Greeting } from "./types.ts";
  * ```ts
  * import type { WebSocketHandlerOptions } from "@libob/libob";
  *
- * const options: WebSocketHandlerOptions = { accessToken: "s3cret" };
+ * const options: WebSocketHandlerOptions = { accessToken: "s3cret", maxInFlight: 16 };
  * ```
  */
 export interface WebSocketHandlerOptions {
@@ -23,6 +27,26 @@ export interface WebSocketHandlerOptions {
   accessToken?: string;
   /** The frames each new connection starts with (META-C2, META-S1). */
   greeting?: Greeting;
+  /**
+   * Largest incoming frame in bytes. A larger frame is answered with 10001
+   * (no `echo`: it is not decoded) in its own encoding, and the socket stays
+   * open (WS-09). Default 16 MiB.
+   */
+  maxFrameSize?: number;
+  /**
+   * Actions run at once on one socket (WS-13). Up to as many more wait in
+   * arrival order; beyond that a request is answered at once with 36000
+   * (I Am Tired) and its `echo`. Default 64.
+   */
+  maxInFlight?: number;
+  /**
+   * Unsent bytes a socket may hold. When a frame is to be sent to a socket
+   * whose `bufferedAmount` is above this, the socket is closed with 1008
+   * "too slow" and a warning is logged: memory stays bounded and no event is
+   * skipped silently (the client reconnects and starts again with
+   * `meta.connect`). Default 16 MiB.
+   */
+  maxBufferedAmount?: number;
 }
 
 /**
@@ -38,7 +62,7 @@ export interface WebSocketHandlerOptions {
 export interface WebSocketHandler extends EventSink {
   /** Answers a `GET /` upgrade request (401 before upgrading when auth fails). */
   fetch: RequestHandler;
-  /** How many sockets are open. */
+  /** How many sockets are connecting or open. */
   readonly connections: number;
 }
 
@@ -61,27 +85,146 @@ export function isWebSocketUpgrade(request: Request): boolean {
 }
 
 /**
- * Creates the forward WebSocket server.
+ * Creates the forward WebSocket server (WS-01).
  *
- * @param _router The action router.
- * @param _options Token and greeting.
- * @returns The handler.
+ * `fetch` checks, in order and before any upgrade: the path (`/`, else 404,
+ * WS-04), the method (`GET`, else 405), the `Upgrade` header (else 400) and
+ * the access token (HTTP-03 order, else 401, WS-02/WS-03: never
+ * accept-then-close). When the client offers `Sec-WebSocket-Protocol`, one
+ * offered value is echoed (the first that starts with `12`, else the first)
+ * so that browsers can connect. After `dispose`, upgrades get 503.
  *
- * @example
+ * Each socket starts with the greeting (`meta.connect`, then
+ * `meta.status_update`), queued before the socket joins the fan-out of
+ * `emit`, so nothing can overtake it (META-C2, WS-10/11). Events go out as
+ * JSON text (WS-05). Text frames are JSON requests, binary frames MessagePack
+ * requests; each response uses its request's frame type (WS-06..08). A frame
+ * that cannot be decoded is answered with 10001 in the frame's own type
+ * (MessagePack is supported, so a bad binary frame gets a MessagePack
+ * answer); the socket stays open (WS-09). Actions run concurrently and are
+ * matched by `echo` (WS-13). Deno itself drops a socket that sends a text
+ * frame with invalid UTF-8, before libob sees the frame.
+ *
+ * @param router The action router; actions see `{ connection: "websocket" }`.
+ * @param options Token, greeting and limits.
+ * @returns The handler; disposing it closes every socket with 1001 and
+ * waits (at most 3 s each) for the closing handshakes.
+ * @throws {RangeError} When a limit is not an integer > 0.
+ * @throws {TypeError} When the token has surrounding white space.
+ *
+ * @example Auth is checked before the upgrade
  * ```ts
  * import { createActionRouter, createWebSocketHandler } from "@libob/libob";
+ * import { expect } from "expect";
  *
- * await using ws = createWebSocketHandler(createActionRouter({ handlers: {}, bots: () => [] }));
+ * const router = createActionRouter({ handlers: {}, bots: () => [] });
+ * await using ws = createWebSocketHandler(router, { accessToken: "s3cret" });
+ * const response = await ws.fetch(new Request("http://localhost/", {
+ *   headers: { Upgrade: "websocket", Connection: "Upgrade" },
+ * }));
+ * expect(response.status).toBe(401);
+ * await response.body?.cancel();
  * ```
  */
 export function createWebSocketHandler(
-  _router: ActionRouter,
-  _options: WebSocketHandlerOptions = {},
+  router: ActionRouter,
+  options: WebSocketHandlerOptions = {},
 ): WebSocketHandler {
+  const where = "create WebSocket handler";
+  const accessToken = checkAccessToken(where, options.accessToken);
+  const limits = checkLimits(where, options);
+  const { greeting } = options;
+  const log = logger("websocket");
+  const sessions = new Set<Session>();
+  let disposed = false;
+
+  function greet(): readonly Event[] {
+    if (greeting === undefined) return [];
+    try {
+      return greeting();
+    } catch (error) {
+      log.error("The greeting failed: {error}", { error });
+      return [];
+    }
+  }
+
+  async function fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname !== "/") return await refuse(request, 404, "Not Found");
+    if (disposed) return await refuse(request, 503, "Service Unavailable");
+    if (request.method !== "GET") {
+      return await refuse(request, 405, "Method Not Allowed", { Allow: "GET" });
+    }
+    if (!isWebSocketUpgrade(request)) {
+      return await refuse(request, 400, "Bad Request: expected a WebSocket upgrade");
+    }
+    if (!isAuthorized(request, accessToken)) {
+      return await refuse(request, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
+    }
+    const protocol = pickProtocol(request.headers.get("sec-websocket-protocol"));
+    let upgrade: Deno.WebSocketUpgrade;
+    try {
+      upgrade = Deno.upgradeWebSocket(request, protocol === undefined ? {} : { protocol });
+    } catch (error) {
+      log.debug("Refused a bad upgrade request: {error}", { error });
+      return await refuse(request, 400, "Bad Request: invalid WebSocket upgrade");
+    }
+    // The greeting is queued now, before the session joins `sessions`: no
+    // event can be sent to this socket before meta.connect (META-C2).
+    const session = startSession(upgrade.socket, {
+      router,
+      connection: "websocket",
+      greeting: greet(),
+      limits,
+      slowCode: 1008,
+      log,
+    });
+    sessions.add(session);
+    log.debug("Accepted a WebSocket connection ({count} open)", { count: sessions.size });
+    void session.closed.then(() => {
+      sessions.delete(session);
+      log.debug("A WebSocket connection closed ({count} open)", { count: sessions.size });
+    });
+    return upgrade.response;
+  }
+
   return {
-    fetch: () => Promise.resolve(new Response("Not Implemented", { status: 501 })),
-    connections: 0,
-    emit() {},
-    [Symbol.asyncDispose]: () => Promise.resolve(),
+    fetch,
+    get connections() {
+      return sessions.size;
+    },
+    emit(event) {
+      if (disposed) return;
+      for (const session of sessions) session.send(event);
+    },
+    async [Symbol.asyncDispose]() {
+      disposed = true;
+      await Promise.all(
+        [...sessions].map((session) => session.close(1001, "going away", CLOSE_TIMEOUT)),
+      );
+    },
   };
+}
+
+/**
+ * The offered subprotocol to echo: the first that starts with `12` (a
+ * OneBot 12 client), else the first offered; `undefined` when none.
+ */
+function pickProtocol(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  const offered = header.split(",").map((value) => value.trim()).filter((value) => value !== "");
+  return offered.find((value) => value.startsWith("12")) ?? offered[0];
+}
+
+async function refuse(
+  request: Request,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  return new Response(text, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
+  });
 }

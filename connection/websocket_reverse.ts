@@ -1,11 +1,25 @@
 /**
- * Reverse WebSocket (checklist §1.4). STUB: to be implemented.
+ * Reverse WebSocket (checklist §1.4: WSR-01..06; META-C1/C2, META-S1).
  *
  * @module
  */
 
+import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
+import type { Event } from "../event/types.ts";
+import { LIBOB_VERSION } from "../version.ts";
+import { checkAccessToken } from "./auth.ts";
 import type { EventSink, Greeting } from "./types.ts";
+import {
+  checkLimits,
+  checkPositiveInteger,
+  CLOSE_TIMEOUT,
+  type Session,
+  startSession,
+} from "./_socket.ts";
+
+/** A token as RFC 9110 defines it: what a subprotocol must be. */
+const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Options of {@linkcode connectReverseWebSocket}.
@@ -18,34 +32,274 @@ import type { EventSink, Greeting } from "./types.ts";
  * ```
  */
 export interface ReverseWebSocketOptions {
-  /** The application's WebSocket URL. */
+  /** The application's WebSocket URL (`ws:` or `wss:`). */
   url: string;
   /** The implementation name, sent as subprotocol `12.<impl>` (WSR-03). */
   impl: string;
   /** The access token, sent as `Authorization: Bearer …` (WSR-04). */
   accessToken?: string;
-  /** Milliseconds between reconnect attempts, > 0. Default 5000 (WSR-05). */
+  /**
+   * Send the token as the `access_token` query parameter instead of the
+   * `Authorization` header (WSR-04's fallback). Default `false`: the token
+   * never appears in the URL.
+   */
+  tokenInQuery?: boolean;
+  /** The `User-Agent` header (WSR-02). Default `OneBot/12 libob/<version>`. */
+  userAgent?: string;
+  /**
+   * Milliseconds between connection attempts, an integer > 0, after a drop
+   * and after a failed attempt, forever (WSR-05). Default 5000.
+   */
   reconnectInterval?: number;
   /** The frames each new connection starts with (WSR-06). */
   greeting?: Greeting;
+  /**
+   * Non-meta events kept while disconnected, sent after the greeting of the
+   * next connection; when full, the oldest is dropped and counted (logged
+   * on reconnect). `0` keeps none. Default 1000.
+   */
+  maxBacklog?: number;
+  /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
+  maxFrameSize?: number;
+  /** Actions run at once; as many more wait, beyond that 36000. Default 64. */
+  maxInFlight?: number;
+  /**
+   * Unsent bytes above which the socket is closed with 4008 "too slow" and
+   * reconnected (a client may not send 1008). Default 16 MiB.
+   */
+  maxBufferedAmount?: number;
 }
 
 /**
- * Connects to an application's WebSocket server and keeps reconnecting.
+ * Connects to an application's WebSocket server and keeps reconnecting
+ * (WSR-01..06).
  *
- * @param _router The action router.
- * @param options URL, impl, token, interval and greeting.
- * @returns The event sink; dispose it to stop the loop.
+ * The handshake carries `User-Agent` (WSR-02), the subprotocol `12.<impl>`
+ * through the WebSocket `protocols` option (WSR-03; a server that does not
+ * echo it is accepted) and `Authorization: Bearer <token>` (WSR-04). Deno
+ * always sends its own `User-Agent: Deno/<version>` line too, so the server
+ * sees two `User-Agent` lines (joined by most servers as
+ * `Deno/<version>, OneBot/12 libob/<version>`).
  *
- * @example
+ * The first attempt starts at once. After a failed attempt or a drop, the
+ * next starts `reconnectInterval` ms later, forever (WSR-05); there is never
+ * more than one socket per sink. Every connection starts with the greeting,
+ * made when the socket opens (WSR-06), then the backlog. Meta events are
+ * never kept in the backlog: heartbeats would be stale and the greeting
+ * carries a fresh `status_update`. A peer too slow to read (see
+ * `maxBufferedAmount`) is closed with 4008 and reconnected; the event that
+ * found the socket full goes to the backlog, so only what was already in
+ * the socket's buffer can be lost. Actions are served exactly as on the
+ * forward WebSocket, with `{ connection: "websocket_reverse" }` (WSR-01).
+ *
+ * @param router The action router.
+ * @param options URL, impl, token, interval, greeting and limits.
+ * @returns The event sink; disposing it stops the loop and its timer and
+ * closes the socket with 1000.
+ * @throws {TypeError} When the URL is not `ws:`/`wss:`, `impl` is not a
+ * valid subprotocol token, or the token has surrounding white space.
+ * @throws {RangeError} When an interval or limit is out of range.
+ *
+ * @example Options are checked once, up front
  * ```ts
- * import type { connectReverseWebSocket } from "@libob/libob";
+ * import { connectReverseWebSocket, createActionRouter } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * const router = createActionRouter({ handlers: {}, bots: () => [] });
+ * expect(() =>
+ *   connectReverseWebSocket(router, { url: "ws://127.0.0.1:1/", impl: "demo", reconnectInterval: 0 })
+ * ).toThrow(RangeError);
  * ```
  */
 export function connectReverseWebSocket(
-  _router: ActionRouter,
+  router: ActionRouter,
   options: ReverseWebSocketOptions,
 ): EventSink {
-  void options;
-  return { emit() {}, [Symbol.asyncDispose]: () => Promise.resolve() };
+  const where = "connect reverse WebSocket";
+  const {
+    impl,
+    greeting,
+    tokenInQuery = false,
+    userAgent = `OneBot/12 libob/${LIBOB_VERSION}`,
+    reconnectInterval = 5000,
+    maxBacklog = 1000,
+  } = options;
+  const target = checkUrl(where, options.url);
+  if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
+    throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
+  }
+  if (typeof userAgent !== "string" || userAgent === "" || !isHeaderValue(userAgent)) {
+    throw new TypeError(`Cannot ${where}: userAgent must be a non-empty header value`);
+  }
+  const accessToken = checkAccessToken(where, options.accessToken);
+  checkPositiveInteger(where, "reconnectInterval", reconnectInterval);
+  if (!Number.isSafeInteger(maxBacklog) || maxBacklog < 0) {
+    throw new RangeError(
+      `Cannot ${where}: maxBacklog must be an integer >= 0: current value is ${maxBacklog}`,
+    );
+  }
+  const limits = checkLimits(where, options);
+  const log = logger("websocket_reverse");
+  const logUrl = redactUrl(target.href);
+  const headers: Record<string, string> = { "User-Agent": userAgent };
+  if (accessToken !== "") {
+    if (tokenInQuery) target.searchParams.set("access_token", accessToken);
+    else headers.Authorization = `Bearer ${accessToken}`;
+  }
+  const url = target.href;
+  const protocols = [`12.${impl}`];
+
+  let socket: WebSocket | undefined;
+  let session: Session | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let socketClosed: Promise<void> = Promise.resolve();
+  let disposed = false;
+  let backlog: Event[] = [];
+  let dropped = 0;
+
+  function greet(): readonly Event[] {
+    if (greeting === undefined) return [];
+    try {
+      return greeting();
+    } catch (error) {
+      log.error("The greeting failed: {error}", { error });
+      return [];
+    }
+  }
+
+  function scheduleConnect(): void {
+    timer = setTimeout(connect, reconnectInterval);
+  }
+
+  function connect(): void {
+    timer = undefined;
+    if (disposed || socket !== undefined) return;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url, { protocols, headers });
+    } catch (error) {
+      log.error("Cannot open a WebSocket to {url}: {error}", { url: logUrl, error });
+      scheduleConnect();
+      return;
+    }
+    ws.binaryType = "arraybuffer";
+    socket = ws;
+    const closed = Promise.withResolvers<void>();
+    socketClosed = closed.promise;
+    ws.addEventListener("open", () => {
+      log.info("Connected to {url}", { url: logUrl, protocol: ws.protocol });
+      // WSR-06: the greeting goes first, made now; then what waited.
+      const current = startSession(ws, {
+        router,
+        connection: "websocket_reverse",
+        greeting: greet(),
+        limits,
+        slowCode: 4008,
+        log,
+      });
+      session = current;
+      const waited = backlog;
+      backlog = [];
+      if (dropped > 0) {
+        log.warn("Dropped {dropped} events while disconnected from {url}", {
+          dropped,
+          url: logUrl,
+        });
+        dropped = 0;
+      }
+      for (const [index, event] of waited.entries()) {
+        if (!current.send(event)) {
+          // Too slow already: keep the rest for the next connection.
+          backlog = waited.slice(index).concat(backlog).slice(-maxBacklog);
+          break;
+        }
+      }
+    });
+    ws.addEventListener("error", (event) => {
+      log.debug("WebSocket error on {url}: {message}", {
+        url: logUrl,
+        message: event instanceof ErrorEvent ? event.message : "",
+      });
+    });
+    ws.addEventListener("close", (event) => {
+      const wasOpen = session !== undefined;
+      socket = undefined;
+      session = undefined;
+      closed.resolve();
+      if (disposed) return;
+      if (wasOpen) {
+        log.warn("Disconnected from {url} ({code}); reconnecting in {interval} ms", {
+          url: logUrl,
+          code: event.code,
+          reason: event.reason,
+          interval: reconnectInterval,
+        });
+      } else {
+        log.warn("Cannot connect to {url}; retrying in {interval} ms", {
+          url: logUrl,
+          interval: reconnectInterval,
+        });
+      }
+      scheduleConnect();
+    });
+  }
+
+  connect();
+
+  return {
+    emit(event) {
+      if (disposed) return;
+      // An event the socket does not take (closing, too slow) waits for the next one.
+      if (session !== undefined && session.send(event)) return;
+      if (event.type === "meta") return;
+      if (maxBacklog === 0) {
+        dropped++;
+        return;
+      }
+      if (backlog.length >= maxBacklog) {
+        backlog.shift();
+        dropped++;
+      }
+      backlog.push(event);
+    },
+    async [Symbol.asyncDispose]() {
+      if (disposed) return;
+      disposed = true;
+      clearTimeout(timer);
+      timer = undefined;
+      backlog = [];
+      if (session !== undefined) {
+        await session.close(1000, "going away", CLOSE_TIMEOUT);
+      } else if (socket !== undefined) {
+        socket.close(1000, "going away");
+        await socketClosed;
+      }
+    },
+  };
+}
+
+/** Whether `text` can be a header value: no control characters. */
+function isHeaderValue(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
+  }
+  return true;
+}
+
+function checkUrl(where: string, url: unknown): URL {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === "string" ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")) {
+    throw new TypeError(
+      `Cannot ${where}: url must be a ws: or wss: URL: current value is ${
+        typeof url === "string" ? redactUrl(url) : url
+      }`,
+    );
+  }
+  return parsed;
 }

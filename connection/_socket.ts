@@ -1,0 +1,349 @@
+/**
+ * One WebSocket session, shared by the forward and the reverse WebSocket
+ * (WS-05..13, WSR-01, WSR-06). Private: not exported from `mod.ts`.
+ *
+ * A session owns one socket. It sends the greeting first, then events and
+ * action responses in the order they are produced; it decodes every frame,
+ * runs actions concurrently through the router and answers each in the
+ * frame's own encoding.
+ *
+ * @module
+ */
+
+import type { Log } from "../_log.ts";
+import { echoOf } from "../action/parse_request.ts";
+import { failed } from "../action/result.ts";
+import { RETCODE } from "../action/retcode.ts";
+import { toResponse } from "../action/router.ts";
+import type { ActionResponse, ActionRouter } from "../action/types.ts";
+import type { Event } from "../event/types.ts";
+import { decode, encodeJson, encodeResponse, type Encoding } from "./codec.ts";
+
+/** Default largest frame accepted, in bytes (16 MiB). */
+export const DEFAULT_MAX_FRAME_SIZE: number = 16 * 1024 * 1024;
+/** Default number of actions run at once per socket. */
+export const DEFAULT_MAX_IN_FLIGHT = 64;
+/** Default unsent bytes a socket may hold before it counts as too slow (16 MiB). */
+export const DEFAULT_MAX_BUFFERED_AMOUNT: number = 16 * 1024 * 1024;
+/** How long a dispose waits for each socket's closing handshake, in ms. */
+export const CLOSE_TIMEOUT = 3000;
+
+/** The per-socket limits, validated by {@linkcode checkLimits}. */
+export interface SocketLimits {
+  /** Largest frame in bytes; a larger one is answered 10001. */
+  maxFrameSize: number;
+  /** Actions run at once; as many more wait, beyond that 36000. */
+  maxInFlight: number;
+  /** Unsent bytes above which the socket is closed as too slow. */
+  maxBufferedAmount: number;
+}
+
+/** The limit options as the public option records spell them. */
+export interface SocketLimitOptions {
+  maxFrameSize?: number;
+  maxInFlight?: number;
+  maxBufferedAmount?: number;
+}
+
+/**
+ * Fills in and checks the limits once, at factory time.
+ *
+ * @throws {RangeError} When a limit is not an integer > 0.
+ */
+export function checkLimits(where: string, options: SocketLimitOptions): SocketLimits {
+  const limits: SocketLimits = {
+    maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    maxBufferedAmount: options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT,
+  };
+  for (const [name, value] of Object.entries(limits)) {
+    checkPositiveInteger(where, name, value);
+  }
+  return limits;
+}
+
+/** Throws a std-style RangeError unless `value` is an integer > 0. */
+export function checkPositiveInteger(where: string, name: string, value: unknown): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(
+      `Cannot ${where}: ${name} must be an integer > 0: current value is ${value}`,
+    );
+  }
+}
+
+/** What {@linkcode startSession} needs besides the socket. */
+export interface SessionOptions {
+  /** Runs the actions. */
+  router: ActionRouter;
+  /** The context's connection kind. */
+  connection: "websocket" | "websocket_reverse";
+  /** The first frames, sent before anything else (META-C2). */
+  greeting: readonly Event[];
+  /** Frame size, concurrency and send-buffer limits. */
+  limits: SocketLimits;
+  /**
+   * The close code for a too-slow peer: 1008 on a server socket; a client
+   * socket may only use 1000 or 3000–4999, so the reverse side uses 4008.
+   */
+  slowCode: number;
+  /** Where the session logs. */
+  log: Log;
+}
+
+/** A running session. */
+export interface Session {
+  /**
+   * Enqueues one event as a JSON text frame (WS-05); never throws. Returns
+   * `false` when the event was not handed to the socket (closing, or the
+   * peer is too slow and the socket is being closed now).
+   */
+  send(event: Event): boolean;
+  /** Whether the socket is closing or closed: nothing sent now would arrive. */
+  readonly done: boolean;
+  /** Resolves once the socket has closed. */
+  readonly closed: Promise<void>;
+  /**
+   * Closes the socket and resolves once it is closed, or after `timeout` ms
+   * if the peer never completes the closing handshake.
+   */
+  close(code: number, reason: string, timeout: number): Promise<void>;
+}
+
+type Frame = string | Uint8Array<ArrayBuffer>;
+
+/**
+ * Starts a session on a socket that is CONNECTING or OPEN. The greeting is
+ * queued synchronously, before the caller can hand the session any event,
+ * so `meta.connect` is provably the first frame. Deno refuses `send` before
+ * `open` (InvalidStateError), so frames produced while CONNECTING wait in an
+ * ordered queue that is flushed on `open`.
+ */
+export function startSession(socket: WebSocket, options: SessionOptions): Session {
+  const { router, connection, limits, slowCode, log } = options;
+  socket.binaryType = "arraybuffer";
+  const closed = Promise.withResolvers<void>();
+  let pending: Frame[] = [];
+  let pendingBytes = 0;
+  let closeOnOpen: { code: number; reason: string } | undefined;
+  let running = 0;
+  const waiting: { value: unknown; encoding: Encoding }[] = [];
+
+  function isDone(): boolean {
+    return closeOnOpen !== undefined || socket.readyState === WebSocket.CLOSING ||
+      socket.readyState === WebSocket.CLOSED;
+  }
+
+  function tooSlow(unsent: number): void {
+    log.warn(
+      "Closing a {connection} socket that is too slow: {unsent} bytes unsent, limit {limit}",
+      { connection, unsent, limit: limits.maxBufferedAmount },
+    );
+    closeSocket(slowCode, "too slow");
+  }
+
+  function closeSocket(code: number, reason: string): void {
+    pending = [];
+    pendingBytes = 0;
+    if (socket.readyState === WebSocket.CONNECTING) {
+      closeOnOpen ??= { code, reason };
+      return;
+    }
+    try {
+      socket.close(code, reason);
+    } catch (error) {
+      log.debug("Could not close a {connection} socket: {error}", { connection, error });
+    }
+  }
+
+  /** Sends or queues one frame; `false` when it will not be sent. */
+  function write(frame: Frame): boolean {
+    if (isDone()) return false;
+    // Pending strings are counted in UTF-16 units: a cheap approximation.
+    const size = typeof frame === "string" ? frame.length : frame.byteLength;
+    if (socket.readyState === WebSocket.CONNECTING) {
+      if (pendingBytes + size > limits.maxBufferedAmount) {
+        tooSlow(pendingBytes + size);
+        return false;
+      }
+      pending.push(frame);
+      pendingBytes += size;
+      return true;
+    }
+    // Deno reports bufferedAmount on server and client sockets alike.
+    if (socket.bufferedAmount > limits.maxBufferedAmount) {
+      tooSlow(socket.bufferedAmount);
+      return false;
+    }
+    try {
+      socket.send(frame);
+      return true;
+    } catch (error) {
+      log.debug("Could not send on a {connection} socket: {error}", { connection, error });
+      return false;
+    }
+  }
+
+  function send(event: Event): boolean {
+    let text: string;
+    try {
+      text = encodeJson(event);
+    } catch (error) {
+      log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
+        id: event.id,
+        error,
+      });
+      // Not the connection's fault: report it as handled so nobody retries it.
+      return true;
+    }
+    return write(text);
+  }
+
+  function reply(response: ActionResponse, encoding: Encoding): void {
+    if (response.retcode === RETCODE.INTERNAL_HANDLER_ERROR) {
+      log.debug("Answered 20002 over {connection}", { connection, echo: response.echo });
+    }
+    write(encodeResponse(response, encoding));
+  }
+
+  function run(value: unknown, encoding: Encoding): void {
+    running++;
+    router(value, { connection })
+      .then((response) => reply(response, encoding))
+      .catch((error: unknown) => {
+        // The router never rejects; this guards against a broken custom router.
+        log.error("The router rejected: {error}", { error });
+        reply(
+          toResponse(failed(RETCODE.INTERNAL_HANDLER_ERROR, "internal error"), echoOf(value)),
+          encoding,
+        );
+      })
+      .finally(() => {
+        running--;
+        const next = waiting.shift();
+        if (next !== undefined && !isDone()) run(next.value, next.encoding);
+      });
+  }
+
+  function onFrame(data: unknown): void {
+    if (isDone()) return;
+    let input: string | Uint8Array;
+    let size: number;
+    if (typeof data === "string") {
+      input = data;
+      size = utf8Length(data, limits.maxFrameSize);
+    } else if (data instanceof ArrayBuffer) {
+      input = new Uint8Array(data);
+      size = data.byteLength;
+    } else {
+      return;
+    }
+    // WS-06..08: text frames are JSON, binary frames MessagePack.
+    const encoding: Encoding = typeof input === "string" ? "json" : "msgpack";
+    if (size > limits.maxFrameSize) {
+      reply(
+        toResponse(
+          failed(RETCODE.BAD_REQUEST, `the frame is larger than ${limits.maxFrameSize} bytes`),
+          undefined,
+        ),
+        encoding,
+      );
+      return;
+    }
+    let value: unknown;
+    try {
+      value = decode(input, encoding);
+    } catch {
+      // WS-09: a malformed frame is answered, never a reason to close.
+      reply(
+        toResponse(failed(RETCODE.BAD_REQUEST, `the frame is not valid ${encoding}`), undefined),
+        encoding,
+      );
+      return;
+    }
+    if (running < limits.maxInFlight) {
+      run(value, encoding);
+    } else if (waiting.length < limits.maxInFlight) {
+      waiting.push({ value, encoding });
+    } else {
+      reply(
+        toResponse(
+          failed(RETCODE.I_AM_TIRED, "too many actions in flight on this connection"),
+          echoOf(value),
+        ),
+        encoding,
+      );
+    }
+  }
+
+  socket.addEventListener("open", () => {
+    if (closeOnOpen !== undefined) {
+      const { code, reason } = closeOnOpen;
+      closeOnOpen = undefined;
+      closeSocket(code, reason);
+      return;
+    }
+    const frames = pending;
+    pending = [];
+    pendingBytes = 0;
+    for (const frame of frames) write(frame);
+  });
+  socket.addEventListener("message", (event) => onFrame(event.data));
+  socket.addEventListener("error", (event) => {
+    log.debug("{connection} socket error: {message}", {
+      connection,
+      message: event instanceof ErrorEvent ? event.message : "",
+    });
+  });
+  socket.addEventListener("close", () => {
+    pending = [];
+    pendingBytes = 0;
+    waiting.length = 0;
+    closed.resolve();
+  });
+
+  for (const event of options.greeting) send(event);
+
+  return {
+    send,
+    get done() {
+      return isDone();
+    },
+    closed: closed.promise,
+    async close(code, reason, timeout) {
+      if (socket.readyState !== WebSocket.CLOSED) closeSocket(code, reason);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<"expired">((resolve) => {
+        timer = setTimeout(() => resolve("expired"), timeout);
+      });
+      const outcome = await Promise.race([closed.promise, expired]);
+      clearTimeout(timer);
+      if (outcome === "expired") {
+        log.warn("A {connection} peer did not complete the closing handshake in {timeout} ms", {
+          connection,
+          timeout,
+        });
+      }
+    },
+  };
+}
+
+/**
+ * A number that is above `limit` exactly when the UTF-8 encoding of `text`
+ * is; it avoids encoding the text. Each UTF-16 unit takes 1 to 3 bytes.
+ */
+function utf8Length(text: string, limit: number): number {
+  if (text.length > limit) return text.length;
+  if (text.length * 3 <= limit) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+    if (bytes > limit) return bytes;
+  }
+  return bytes;
+}
