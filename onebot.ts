@@ -9,9 +9,11 @@ import { logger } from "./_log.ts";
 import { withMetaActions } from "./action/meta.ts";
 import { createActionRouter, type ParamsValidator } from "./action/router.ts";
 import type { ActionRouter, AnyActionHandlers } from "./action/types.ts";
+import { createValidators } from "./action/validate.ts";
 import { createEventBuffer } from "./event/buffer.ts";
 import { eventProblem } from "./event/create.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
+import type { SegmentSupport } from "./event/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
@@ -153,8 +155,16 @@ export interface OneBotOptions {
   bots?: readonly BotStatus[];
   /** The action handlers; the meta actions are added (see {@linkcode withMetaActions}). */
   handlers: AnyActionHandlers;
-  /** Param checks by action name, run before the handlers. */
+  /**
+   * Param checks by action name, run before the handlers. They are merged
+   * over the standard validators ({@linkcode createValidators}): yours win,
+   * and `undefined` turns a standard one off.
+   */
   validators?: { readonly [action: string]: ParamsValidator | undefined };
+  /** Answer 10004 for unknown params without a dot (EXT-14). Default `false`: ignored. */
+  strictParams?: boolean;
+  /** The segments `send_message` accepts (10005/10007). Default: the ten standard types. */
+  segments?: SegmentSupport;
   /** The implementation's own `good` at start. Default `true`. */
   good?: boolean;
   /** The access token of every connection unless one overrides it. */
@@ -253,6 +263,14 @@ export function createOneBot(options: OneBotOptions): OneBot {
     throw new TypeError("Cannot create OneBot: version must be a non-empty string");
   }
   const accessToken = checkAccessToken("create OneBot", options.accessToken);
+  if (
+    heartbeat !== false && (!Number.isSafeInteger(heartbeat.interval) || heartbeat.interval <= 0)
+  ) {
+    // Checked before any connection starts, so a bad option leaves no socket or timer behind.
+    throw new RangeError(
+      `Cannot create OneBot: heartbeat.interval must be an integer > 0 (ms): current value is ${heartbeat.interval}`,
+    );
+  }
   const log = logger("onebot");
   const version: VersionData = { impl, version: implVersion, onebot_version: "12" };
   const bots = new Map<string, BotStatus>();
@@ -272,7 +290,13 @@ export function createOneBot(options: OneBotOptions): OneBot {
   const router = createActionRouter({
     handlers,
     bots: () => selves,
-    ...(validators === undefined ? {} : { validators }),
+    validators: {
+      ...createValidators({
+        ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),
+        ...(options.segments === undefined ? {} : { segments: options.segments }),
+      }),
+      ...validators,
+    },
   });
   const greeting: Greeting = () => [connectEvent(version), statusUpdateEvent(status())];
 
@@ -361,7 +385,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
       statusChanged();
     },
     attach(sink, attachOptions) {
-      if (attachOptions?.greeting ?? true) for (const event of greeting()) sink.emit(event);
+      if (attachOptions?.greeting ?? true) { for (const event of greeting()) sink.emit(event); }
       attached.add(sink);
       return { [Symbol.dispose]: () => void attached.delete(sink) };
     },

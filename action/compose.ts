@@ -32,7 +32,8 @@ import type { StandardActions } from "./standard.ts";
  * ```
  */
 export function defineActions<M extends { [A in keyof M]: ActionSpec } = StandardActions>(
-  handlers: ActionHandlers<M>,
+  // NoInfer: without an explicit M, the table is StandardActions, not one inferred from the record.
+  handlers: NoInfer<ActionHandlers<M>>,
 ): ActionHandlers<M> {
   return handlers;
 }

@@ -58,3 +58,13 @@ export type {
   Ok,
   RequestContext,
 } from "./types.ts";
+export {
+  createValidators,
+  schemaValidator,
+  STANDARD_VALIDATORS,
+  type StandardSchemaV1,
+  type StandardSchemaV1Issue,
+  type StandardSchemaV1Result,
+  type StandardValidators,
+  type ValidatorsOptions,
+} from "./validate.ts";

@@ -38,7 +38,9 @@ export const META_ACTIONS: ReadonlySet<string> = new Set([
 
 /**
  * Checks and converts one action's params before its handler runs. It returns
- * the params the handler receives, or a failure (10003, 10004, 10005…).
+ * the params the handler receives, or a failure (10003, 10004, 10005…), or a
+ * promise of either (awaited by the router). A throw or rejection answers
+ * 20002. See {@linkcode createValidators} and {@linkcode schemaValidator}.
  *
  * @example
  * ```ts
@@ -122,6 +124,8 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     try {
       if (validate !== undefined) {
         params = validate(parsed.params);
+        // A Standard Schema may validate asynchronously (see schemaValidator).
+        if (params instanceof Promise) params = await params;
         if (isFailure(params)) return params;
       }
       const result: unknown = await handler(params, context);

@@ -1,8 +1,10 @@
 /**
- * Message segments and messages (checklist §6).
+ * Message segments and messages (checklist §6), and segment builders.
  *
  * @module
  */
+
+import { type ExtensionName, isExtensionName } from "./extension.ts";
 
 /**
  * A segment of any type: `type` plus a `data` record (MSG-03).
@@ -145,4 +147,286 @@ export function altMessage(message: Message): string {
     }
   }
   return text;
+}
+
+/**
+ * A `text` segment (§6.2).
+ *
+ * @param t The text, sent verbatim.
+ * @returns `{ type: "text", data: { text } }`.
+ *
+ * @example
+ * ```ts
+ * import { text } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(text("hi")).toEqual({ type: "text", data: { text: "hi" } });
+ * ```
+ */
+export function text(t: string): Segment<"text"> {
+  return { type: "text", data: { text: requireString("text", "text", t) } };
+}
+
+/**
+ * A `mention` segment: a mention of one user (§6.2).
+ *
+ * @param userId The user's ID.
+ * @returns `{ type: "mention", data: { user_id } }`.
+ *
+ * @example
+ * ```ts
+ * import { mention } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(mention("42").data).toEqual({ user_id: "42" });
+ * ```
+ */
+export function mention(userId: string): Segment<"mention"> {
+  return { type: "mention", data: { user_id: requireString("mention", "user_id", userId) } };
+}
+
+/**
+ * A `mention_all` segment; its data is the empty object `{}`, never `null` (§6.2).
+ *
+ * @returns `{ type: "mention_all", data: {} }`.
+ *
+ * @example
+ * ```ts
+ * import { mentionAll } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(mentionAll()).toEqual({ type: "mention_all", data: {} });
+ * ```
+ */
+export function mentionAll(): Segment<"mention_all"> {
+  return { type: "mention_all", data: {} };
+}
+
+/**
+ * An `image` segment by file ID, from `upload_file` (§6.2, §4.5).
+ *
+ * @param fileId The file ID.
+ * @returns `{ type: "image", data: { file_id } }`.
+ *
+ * @example
+ * ```ts
+ * import { image } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(image("f1")).toEqual({ type: "image", data: { file_id: "f1" } });
+ * ```
+ */
+export function image(fileId: string): Segment<"image"> {
+  return { type: "image", data: { file_id: requireString("image", "file_id", fileId) } };
+}
+
+/**
+ * A `voice` segment: a recorded voice clip by file ID (§6.2).
+ *
+ * @param fileId The file ID.
+ * @returns `{ type: "voice", data: { file_id } }`.
+ *
+ * @example
+ * ```ts
+ * import { voice } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(voice("f1").type).toBe("voice");
+ * ```
+ */
+export function voice(fileId: string): Segment<"voice"> {
+  return { type: "voice", data: { file_id: requireString("voice", "file_id", fileId) } };
+}
+
+/**
+ * An `audio` segment: a playable audio file by file ID (§6.2).
+ *
+ * @param fileId The file ID.
+ * @returns `{ type: "audio", data: { file_id } }`.
+ *
+ * @example
+ * ```ts
+ * import { audio } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(audio("f1").type).toBe("audio");
+ * ```
+ */
+export function audio(fileId: string): Segment<"audio"> {
+  return { type: "audio", data: { file_id: requireString("audio", "file_id", fileId) } };
+}
+
+/**
+ * A `video` segment by file ID (§6.2).
+ *
+ * @param fileId The file ID.
+ * @returns `{ type: "video", data: { file_id } }`.
+ *
+ * @example
+ * ```ts
+ * import { video } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(video("f1").type).toBe("video");
+ * ```
+ */
+export function video(fileId: string): Segment<"video"> {
+  return { type: "video", data: { file_id: requireString("video", "file_id", fileId) } };
+}
+
+/**
+ * A `file` segment by file ID (§6.2).
+ *
+ * @param fileId The file ID.
+ * @returns `{ type: "file", data: { file_id } }`.
+ *
+ * @example
+ * ```ts
+ * import { file } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(file("f1").type).toBe("file");
+ * ```
+ */
+export function file(fileId: string): Segment<"file"> {
+  return { type: "file", data: { file_id: requireString("file", "file_id", fileId) } };
+}
+
+/**
+ * What {@linkcode location} takes.
+ *
+ * @example
+ * ```ts
+ * import type { LocationInit } from "@libob/libob";
+ *
+ * const place: LocationInit = { latitude: 31.03, longitude: 121.45 };
+ * ```
+ */
+export interface LocationInit {
+  /** Latitude in degrees, -90 to 90. */
+  latitude: number;
+  /** Longitude in degrees, -180 to 180. */
+  longitude: number;
+  /** A title; `""` when omitted. */
+  title?: string;
+  /** A description; `""` when omitted. */
+  content?: string;
+}
+
+/**
+ * A `location` segment; `title` and `content` default to `""`, so every
+ * field of §6.2 is present.
+ *
+ * @param init Latitude, longitude, and optionally a title and content.
+ * @returns `{ type: "location", data: { latitude, longitude, title, content } }`.
+ * @throws {TypeError} When a coordinate is not a finite number in range.
+ *
+ * @example
+ * ```ts
+ * import { location } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(location({ latitude: 31.03, longitude: 121.45, title: "Shanghai" }).data).toEqual({
+ *   latitude: 31.03,
+ *   longitude: 121.45,
+ *   title: "Shanghai",
+ *   content: "",
+ * });
+ * ```
+ */
+export function location(init: LocationInit): Segment<"location"> {
+  const { latitude, longitude, title = "", content = "" } = init;
+  if (!isCoordinate(latitude, 90) || !isCoordinate(longitude, 180)) {
+    throw new TypeError(
+      `Cannot build location segment: latitude must be in [-90, 90] and longitude in [-180, 180]: current values are ${latitude}, ${longitude}`,
+    );
+  }
+  return {
+    type: "location",
+    data: {
+      latitude,
+      longitude,
+      title: requireString("location", "title", title),
+      content: requireString("location", "content", content),
+    },
+  };
+}
+
+/**
+ * A `reply` segment. `user_id`, the original sender, may be omitted when
+ * sending (§6.2); events should carry it.
+ *
+ * @param messageId The ID of the message replied to.
+ * @param userId The original sender, if known.
+ * @returns `{ type: "reply", data: { message_id, user_id? } }`.
+ *
+ * @example
+ * ```ts
+ * import { reply } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(reply("m1").data).toEqual({ message_id: "m1" });
+ * expect(reply("m1", "42").data).toEqual({ message_id: "m1", user_id: "42" });
+ * ```
+ */
+export function reply(messageId: string, userId?: string): Segment<"reply"> {
+  const data: StandardSegmentData["reply"] = {
+    message_id: requireString("reply", "message_id", messageId),
+  };
+  if (userId !== undefined) data.user_id = requireString("reply", "user_id", userId);
+  return { type: "reply", data };
+}
+
+/**
+ * An extended segment (§6.4, EXT-18): a prefixed type such as `qq.face`, and
+ * data without the key `type`, so that data can be flattened into the segment.
+ *
+ * @param type The segment type, `<prefix>.<name>`.
+ * @param data The segment's data.
+ * @returns `{ type, data }` (a shallow copy of `data`).
+ * @throws {TypeError} When `type` is not an extension name (EXT-01) or `data`
+ * is not a plain object or contains the key `type` (EXT-18).
+ *
+ * @example
+ * ```ts
+ * import { extensionSegment } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(extensionSegment("qq.face", { id: "1" })).toEqual({ type: "qq.face", data: { id: "1" } });
+ * expect(() => extensionSegment("QQ.face", { id: "1" })).toThrow(TypeError); // EXT-01 prefix
+ * expect(() => extensionSegment("qq.face", { type: "x" })).toThrow(TypeError);
+ * ```
+ */
+export function extensionSegment<T extends ExtensionName, D extends Record<string, unknown>>(
+  type: T,
+  data: D,
+): { type: T; data: D } {
+  if (!isExtensionName(type)) {
+    throw new TypeError(
+      `Cannot build extension segment: type must be <prefix>.<name> with a prefix of [_a-z]+: current value is ${
+        String(type)
+      }`,
+    );
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new TypeError("Cannot build extension segment: data must be an object");
+  }
+  if (Object.hasOwn(data, "type")) {
+    throw new TypeError("Cannot build extension segment: data must not contain the key type");
+  }
+  return { type, data: { ...data } };
+}
+
+function requireString(segment: string, field: string, value: unknown): string {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `Cannot build ${segment} segment: ${field} must be a string: current type is ${typeof value}`,
+    );
+  }
+  return value;
+}
+
+function isCoordinate(value: unknown, limit: number): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= -limit &&
+    value <= limit;
 }
