@@ -49,7 +49,7 @@ export const NAME_REGEXP: RegExp = /^[a-z][-a-z0-9]*(\.[-a-z0-9]+)*$/;
  */
 export interface OneBotHttpOptions {
   /** Overrides the shared access token. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** Serve `get_latest_events` (HTTP-12). Default `true`. */
   eventEnabled?: boolean;
   /** Unread events kept, `0` = unlimited (HTTP-13). Default 1000. */
@@ -72,7 +72,7 @@ export interface OneBotHttpOptions {
  */
 export interface OneBotWebSocketOptions {
   /** Overrides the shared access token. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
   maxFrameSize?: number;
   /** Actions run at once per socket; as many more wait, then 36000. Default 64. */
@@ -95,7 +95,7 @@ export interface OneBotWebhookOptions {
   /** Where events are POSTed. */
   url: string;
   /** Overrides the shared access token. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** Request timeout in ms, `0` = none. Default 5000. */
   timeout?: number;
 }
@@ -114,7 +114,7 @@ export interface OneBotReverseWebSocketOptions {
   /** The application's WebSocket URL. */
   url: string;
   /** Overrides the shared access token. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** Milliseconds between reconnect attempts, > 0. Default 5000. */
   reconnectInterval?: number;
   /** Send the token as `access_token` in the URL instead of a header. Default `false`. */
@@ -168,7 +168,7 @@ export interface OneBotOptions {
   /** The implementation's own `good` at start. Default `true`. */
   good?: boolean;
   /** The access token of every connection unless one overrides it. */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** The HTTP connection on `fetch` (POST `/`), or `false`. Default on. */
   http?: OneBotHttpOptions | false;
   /** The forward WebSocket on `fetch` (upgrade on `GET /`), or `false`. Default on. */

@@ -43,7 +43,7 @@ export type RequestHandler = (
  */
 export interface HttpHandlerOptions {
   /** The access token; empty or unset disables auth (HTTP-02). */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** Largest accepted body in bytes, answered 413 before buffering. Default 16 MiB. */
   maxBodySize?: number;
   /** The buffer behind `get_latest_events`; without it the action answers 10002 (HTTP-12). */

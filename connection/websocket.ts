@@ -24,7 +24,7 @@ import { checkLimits, CLOSE_TIMEOUT, type Session, startSession } from "./_socke
  */
 export interface WebSocketHandlerOptions {
   /** The access token; empty or unset disables auth (WS-02). */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /** The frames each new connection starts with (META-C2, META-S1). */
   greeting?: Greeting;
   /**

@@ -37,7 +37,7 @@ export interface ReverseWebSocketOptions {
   /** The implementation name, sent as subprotocol `12.<impl>` (WSR-03). */
   impl: string;
   /** The access token, sent as `Authorization: Bearer …` (WSR-04). */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /**
    * Send the token as the `access_token` query parameter instead of the
    * `Authorization` header (WSR-04's fallback). Default `false`: the token
