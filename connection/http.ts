@@ -73,7 +73,10 @@ const DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
  * import { createActionRouter, createHttpHandler, ok } from "@libob/libob";
  * import { expect } from "expect";
  *
- * const router = createActionRouter({ handlers: { ping: () => ok("pong") }, bots: () => [] });
+ * const router = createActionRouter({
+ *   handlers: { ping: () => ok("pong") },
+ *   bots: () => [{ platform: "demo", user_id: "bot" }],
+ * });
  * const handler = createHttpHandler(router, { accessToken: "s3cret" });
  * const response = await handler(new Request("http://localhost/", {
  *   method: "POST",

@@ -1,0 +1,98 @@
+/**
+ * The whole demo implementation from a parsed configuration: the platform,
+ * its handlers and the OneBot around them.
+ *
+ * @module
+ */
+
+import { createOneBot, LIBOB_VERSION, type OneBot } from "../mod.ts";
+import type { DemoConfig } from "./config.ts";
+import { createDemoHandlers, DEMO_VALIDATORS } from "./handlers.ts";
+import { createDemoPlatform, type DemoPlatform } from "./platform.ts";
+
+/**
+ * The demo's `impl` (§8), sent in `get_version`, `X-Impl` and the
+ * WebSocket subprotocol.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_IMPL } from "./app.ts";
+ * import { expect } from "expect";
+ *
+ * expect(DEMO_IMPL).toBe("libob-demo");
+ * ```
+ */
+export const DEMO_IMPL = "libob-demo";
+
+/**
+ * The demo bot's `self.platform`.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_PLATFORM } from "./app.ts";
+ * import { expect } from "expect";
+ *
+ * expect(DEMO_PLATFORM).toBe("demo");
+ * ```
+ */
+export const DEMO_PLATFORM = "demo";
+
+/**
+ * Options of {@linkcode createDemo}: the connections (from
+ * `parseDemoEnv`), and optionally the platform to serve.
+ *
+ * @example
+ * ```ts
+ * import type { DemoOptions } from "./app.ts";
+ *
+ * const options: DemoOptions = { accessToken: "t", http: { eventBufferSize: 10 } };
+ * ```
+ */
+export interface DemoOptions extends DemoConfig {
+  /** The platform; a fresh `createDemoPlatform()` by default. */
+  platform?: DemoPlatform;
+}
+
+/**
+ * Builds the demo implementation: `impl` `libob-demo` at libob's version,
+ * one bot `{platform: "demo", user_id: "10000"}` that is online, the demo
+ * handlers and validators, and the connections of `options`. Serve its
+ * `fetch` (HTTP on `POST /`, forward WebSocket on `GET /`); dispose it to
+ * stop the push connections.
+ *
+ * @param options The connections and the platform.
+ * @returns The running OneBot.
+ * @throws {TypeError | RangeError} As `createOneBot` does for bad options.
+ *
+ * @example Calling get_self_info without a network
+ * ```ts
+ * import { createDemo } from "./app.ts";
+ * import { expect } from "expect";
+ *
+ * await using onebot = createDemo();
+ * const response = await onebot.router(
+ *   { action: "get_self_info", params: {} },
+ *   { connection: "http" },
+ * );
+ * expect(response.data).toEqual({
+ *   user_id: "10000",
+ *   user_name: "libob bot",
+ *   user_displayname: "",
+ * });
+ * ```
+ */
+export function createDemo(options: DemoOptions = {}): OneBot {
+  const { platform = createDemoPlatform(), ...connections } = options;
+  const self = { platform: DEMO_PLATFORM, user_id: platform.bot.user_id };
+  // The handlers emit through the OneBot they are part of: they run only
+  // once it serves requests, so `onebot` is always initialised by then.
+  const onebot: OneBot = createOneBot({
+    impl: DEMO_IMPL,
+    version: LIBOB_VERSION,
+    bots: [{ self, online: true }],
+    handlers: createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
+    validators: DEMO_VALIDATORS,
+    ...connections,
+  });
+  return onebot;
+}

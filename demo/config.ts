@@ -1,0 +1,180 @@
+/**
+ * The demo's configuration from environment variables. The listening
+ * address is not here: `deno serve` owns it (`--host`/`--port`, or
+ * `DENO_SERVE_ADDRESS=tcp:HOST:PORT`).
+ *
+ * @module
+ */
+
+import type { OneBotOptions } from "../mod.ts";
+
+/**
+ * The connection options of `createOneBot` that the environment sets.
+ *
+ * @example
+ * ```ts
+ * import type { DemoConfig } from "./config.ts";
+ *
+ * const config: DemoConfig = { accessToken: "s3cret", heartbeat: { interval: 5000 } };
+ * ```
+ */
+export type DemoConfig = Pick<
+  OneBotOptions,
+  "accessToken" | "heartbeat" | "http" | "httpWebhook" | "websocketReverse"
+>;
+
+/**
+ * The environment variables the demo reads, each with what it means. An
+ * unset or empty variable takes the default.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_ENV } from "./config.ts";
+ * import { expect } from "expect";
+ *
+ * expect(Object.keys(DEMO_ENV)).toContain("ONEBOT_ACCESS_TOKEN");
+ * ```
+ */
+export const DEMO_ENV = {
+  /** The access token of every connection; unset or empty: no authentication. */
+  ONEBOT_ACCESS_TOKEN: "access token of every connection (empty: none)",
+  /** Heartbeat interval in ms on every push connection; 0 or unset: no heartbeat. */
+  ONEBOT_HEARTBEAT_INTERVAL: "heartbeat interval in ms (0: off; default off)",
+  /** Comma-separated `http(s)://` URLs to POST events to. */
+  ONEBOT_WEBHOOK_URL: "comma-separated http(s) URLs of webhooks",
+  /** Comma-separated `ws(s)://` URLs of applications to connect to. */
+  ONEBOT_WS_REVERSE_URL: "comma-separated ws(s) URLs of reverse WebSocket servers",
+  /** Webhook request timeout in ms; 0: none. Default 5000. */
+  ONEBOT_WEBHOOK_TIMEOUT: "webhook timeout in ms (0: none; default 5000)",
+  /** Reverse WebSocket reconnect interval in ms, > 0. Default 5000. */
+  ONEBOT_RECONNECT_INTERVAL: "reverse WebSocket reconnect interval in ms (> 0; default 5000)",
+  /** Unread events kept for `get_latest_events`; 0: unlimited. Default 1000. */
+  ONEBOT_EVENT_BUFFER_SIZE: "events kept for get_latest_events (0: unlimited; default 1000)",
+} as const;
+
+/**
+ * Reads the demo's configuration from an environment record (pass
+ * `Deno.env.toObject()`). Unset and empty variables take the defaults;
+ * surrounding white space is trimmed from numbers and URLs, and empty items
+ * of the URL lists are skipped.
+ *
+ * @param env The environment.
+ * @returns The connection options for `createOneBot`.
+ * @throws {TypeError} When a value has the wrong form (not an integer, not a
+ * URL, an `http` URL where `ws` is needed or the reverse, a token with
+ * surrounding white space); the message starts with the variable's name.
+ * @throws {RangeError} When a number is out of range (negative, or a zero
+ * reconnect interval); the message starts with the variable's name.
+ *
+ * @example
+ * ```ts
+ * import { parseDemoEnv } from "./config.ts";
+ * import { expect } from "expect";
+ *
+ * expect(parseDemoEnv({
+ *   ONEBOT_ACCESS_TOKEN: "t",
+ *   ONEBOT_HEARTBEAT_INTERVAL: "5000",
+ *   ONEBOT_WEBHOOK_URL: "http://127.0.0.1:9000/",
+ * })).toEqual({
+ *   accessToken: "t",
+ *   heartbeat: { interval: 5000 },
+ *   httpWebhook: [{ url: "http://127.0.0.1:9000/" }],
+ * });
+ * expect(() => parseDemoEnv({ ONEBOT_HEARTBEAT_INTERVAL: "-1" }))
+ *   .toThrow("ONEBOT_HEARTBEAT_INTERVAL must be an integer >= 0");
+ * ```
+ */
+export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>): DemoConfig {
+  const config: DemoConfig = {};
+  const token = env.ONEBOT_ACCESS_TOKEN ?? "";
+  if (token !== "") {
+    if (token.trim() !== token || hasControlCharacter(token)) {
+      throw new TypeError(
+        "ONEBOT_ACCESS_TOKEN must not have surrounding white space or control characters",
+      );
+    }
+    config.accessToken = token;
+  }
+  const heartbeat = integer(env, "ONEBOT_HEARTBEAT_INTERVAL", 0);
+  if (heartbeat !== undefined && heartbeat > 0) config.heartbeat = { interval: heartbeat };
+  const bufferSize = integer(env, "ONEBOT_EVENT_BUFFER_SIZE", 0);
+  if (bufferSize !== undefined) config.http = { eventBufferSize: bufferSize };
+
+  const timeout = integer(env, "ONEBOT_WEBHOOK_TIMEOUT", 0);
+  const webhooks = urls(env, "ONEBOT_WEBHOOK_URL", ["http:", "https:"]);
+  if (webhooks.length > 0) {
+    config.httpWebhook = webhooks.map((url) => timeout === undefined ? { url } : { url, timeout });
+  }
+  const reconnectInterval = integer(env, "ONEBOT_RECONNECT_INTERVAL", 1);
+  const reverse = urls(env, "ONEBOT_WS_REVERSE_URL", ["ws:", "wss:"]);
+  if (reverse.length > 0) {
+    config.websocketReverse = reverse.map((url) =>
+      reconnectInterval === undefined ? { url } : { url, reconnectInterval }
+    );
+  }
+  return config;
+}
+
+const INTEGER_REGEXP = /^[-+]?\d+$/;
+
+/** A decimal integer >= `min`, or `undefined` when the variable is unset or empty. */
+function integer(
+  env: Readonly<Record<string, string | undefined>>,
+  name: keyof typeof DEMO_ENV,
+  min: number,
+): number | undefined {
+  const raw = (env[name] ?? "").trim();
+  if (raw === "") return undefined;
+  const value = Number(raw);
+  if (!INTEGER_REGEXP.test(raw) || !Number.isSafeInteger(value)) {
+    throw new TypeError(
+      `${name} must be an integer ${bound(min)}: current value is ${JSON.stringify(raw)}`,
+    );
+  }
+  if (value < min) {
+    throw new RangeError(
+      `${name} must be an integer ${bound(min)}: current value is ${value}`,
+    );
+  }
+  return value;
+}
+
+/** The comma-separated URLs of a variable, each with one of `protocols`. */
+function urls(
+  env: Readonly<Record<string, string | undefined>>,
+  name: keyof typeof DEMO_ENV,
+  protocols: readonly string[],
+): string[] {
+  const items = (env[name] ?? "").split(",").map((item) => item.trim()).filter((item) => item);
+  const expected = protocols.map((protocol) => `${protocol}//`).join(" or ");
+  return items.map((item) => {
+    if (!URL.canParse(item)) {
+      throw new TypeError(
+        `${name} must be a comma-separated list of ${expected} URLs: ${
+          JSON.stringify(item)
+        } is not a URL`,
+      );
+    }
+    const url = new URL(item);
+    if (!protocols.includes(url.protocol)) {
+      throw new TypeError(
+        `${name} must be a comma-separated list of ${expected} URLs: ${
+          JSON.stringify(item)
+        } has the scheme ${url.protocol}`,
+      );
+    }
+    return item;
+  });
+}
+
+function bound(min: number): string {
+  return min === 1 ? "> 0" : `>= ${min}`;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}

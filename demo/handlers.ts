@@ -1,0 +1,628 @@
+/**
+ * The demo's action handlers: the message, user, group, guild and channel
+ * actions of checklist §4.1–4.4 over the in-memory platform, plus the
+ * extended action `demo.simulate_message`, which makes a user "send" a
+ * message so that the matching `message` event is emitted.
+ *
+ * @module
+ */
+
+import {
+  type ActionHandlers,
+  type BotSelf,
+  channelMemberDecreaseEvent,
+  channelMessageDeleteEvent,
+  channelMessageEvent,
+  createMessageValidator,
+  defineActions,
+  type Event,
+  failed,
+  type Failure,
+  groupMemberDecreaseEvent,
+  groupMessageDeleteEvent,
+  groupMessageEvent,
+  guildMemberDecreaseEvent,
+  isFailure,
+  type MemberInfo,
+  type Message,
+  type MessageInput,
+  ok,
+  type ParamsValidator,
+  privateMessageDeleteEvent,
+  privateMessageEvent,
+  RETCODE,
+  type StandardActions,
+  toMessage,
+  type UserInfo,
+} from "../mod.ts";
+import type {
+  DemoChannel,
+  DemoChat,
+  DemoGroup,
+  DemoGuild,
+  DemoMessage,
+  DemoPlatform,
+  DemoUser,
+} from "./platform.ts";
+
+/**
+ * The demo's logic errors (35xxx, §2.4): the target of an action does not
+ * exist or the bot (or the user) is not where the action needs it to be.
+ * Messages name the param: `"group_id: unknown group 999"`.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_RETCODE } from "./handlers.ts";
+ * import { expect } from "expect";
+ *
+ * expect(DEMO_RETCODE.UNKNOWN_USER).toBe(35001);
+ * ```
+ */
+export const DEMO_RETCODE = {
+  /** No user has this ID. */
+  UNKNOWN_USER: 35001,
+  /** No group has this ID, or the bot is not a member of it. */
+  UNKNOWN_GROUP: 35002,
+  /** No guild has this ID, or the bot is not a member of it. */
+  UNKNOWN_GUILD: 35003,
+  /** The guild has no channel with this ID. */
+  UNKNOWN_CHANNEL: 35004,
+  /** No message has this ID (never sent, or already deleted). */
+  UNKNOWN_MESSAGE: 35005,
+  /** The user (or the bot) is not a member of the group, guild or channel. */
+  NOT_A_MEMBER: 35006,
+  /** The bot's own messages are sent with `send_message`, not simulated. */
+  SENDER_IS_BOT: 35007,
+} as const;
+
+/**
+ * Params of `demo.simulate_message`, after validation: `message` is a list.
+ *
+ * @example
+ * ```ts
+ * import type { SimulateMessageParams } from "./handlers.ts";
+ *
+ * const params: SimulateMessageParams = {
+ *   detail_type: "group",
+ *   user_id: "10001",
+ *   group_id: "20001",
+ *   message: [{ type: "text", data: { text: "hi" } }],
+ * };
+ * ```
+ */
+export interface SimulateMessageParams {
+  /** Which kind of chat the user writes in. */
+  detail_type: "private" | "group" | "channel";
+  /** The sender. */
+  user_id: string;
+  /** Required when `detail_type` is `group`. */
+  group_id?: string;
+  /** Required with `channel_id` when `detail_type` is `channel`. */
+  guild_id?: string;
+  /** Required with `guild_id` when `detail_type` is `channel`. */
+  channel_id?: string;
+  /** The message, in any MSG-02 form before validation; a list after. */
+  message: Message;
+}
+
+/**
+ * The demo's extended actions, to intersect with {@linkcode StandardActions}.
+ *
+ * @example
+ * ```ts
+ * import type { DemoActions } from "./handlers.ts";
+ *
+ * type Data = DemoActions["demo.simulate_message"]["data"]; // { message_id: string }
+ * ```
+ */
+export type DemoActions = {
+  /** Delivers a message as if `user_id` had sent it; emits the `message` event. */
+  "demo.simulate_message": { params: SimulateMessageParams; data: { message_id: string } };
+};
+
+/**
+ * Options of {@linkcode createDemoHandlers}.
+ *
+ * @example
+ * ```ts
+ * import { createDemoPlatform } from "./platform.ts";
+ * import type { DemoHandlersOptions } from "./handlers.ts";
+ *
+ * const options: DemoHandlersOptions = { platform: createDemoPlatform(), emit: () => {} };
+ * ```
+ */
+export interface DemoHandlersOptions {
+  /** The platform the actions read and change. */
+  platform: DemoPlatform;
+  /** Sends an event to every connection (`OneBot.emit`). */
+  emit: (event: Event) => void;
+  /** The bot's `self`; `{ platform: "demo", user_id: <the platform's bot> }` by default. */
+  self?: BotSelf;
+}
+
+const SIMULATE_DETAIL_TYPES: ReadonlySet<unknown> = new Set(["private", "group", "channel"]);
+const validateMessage = createMessageValidator();
+
+/**
+ * Checks and normalises the params of `demo.simulate_message`: 10003 naming
+ * the field for a missing or mistyped `user_id`, an unknown `detail_type` or
+ * a missing `group_id` / `guild_id` / `channel_id`; the message checks of
+ * `send_message` (10003/10005/10006, MSG-02) for `message`, which becomes a
+ * list. Unknown targets are the handler's business (35xxx).
+ *
+ * @param params The raw params.
+ * @returns The params for the handler, or the failure to answer with.
+ *
+ * @example
+ * ```ts
+ * import { validateSimulateMessage } from "./handlers.ts";
+ * import { expect } from "expect";
+ *
+ * expect(validateSimulateMessage({ detail_type: "private", message: "hi" }))
+ *   .toMatchObject({ retcode: 10003, message: "user_id: is required" });
+ * expect(validateSimulateMessage({ detail_type: "private", user_id: "10001", message: "hi" }))
+ *   .toEqual({
+ *     detail_type: "private",
+ *     user_id: "10001",
+ *     message: [{ type: "text", data: { text: "hi" } }],
+ *   });
+ * ```
+ */
+export function validateSimulateMessage(
+  params: Record<string, unknown>,
+): SimulateMessageParams | Failure {
+  const { detail_type: detailType } = params;
+  if (!SIMULATE_DETAIL_TYPES.has(detailType)) {
+    return failed(
+      RETCODE.BAD_PARAM,
+      detailType === undefined
+        ? "detail_type: is required"
+        : `detail_type: expected private, group or channel, received ${describe(detailType)}`,
+    );
+  }
+  const needed = detailType === "group"
+    ? ["user_id", "group_id"]
+    : detailType === "channel"
+    ? ["user_id", "guild_id", "channel_id"]
+    : ["user_id"];
+  for (const field of ["user_id", "group_id", "guild_id", "channel_id"]) {
+    const value = params[field];
+    if (typeof value === "string" || (value === undefined && !needed.includes(field))) continue;
+    const problem = value !== undefined
+      ? `expected string, received ${describe(value)}`
+      : field === "user_id"
+      ? "is required"
+      : `is required when detail_type is ${detailType}`;
+    return failed(RETCODE.BAD_PARAM, `${field}: ${problem}`);
+  }
+  const message = validateMessage(params.message);
+  if (isFailure(message)) return message;
+  return { ...params, message } as unknown as SimulateMessageParams;
+}
+
+/**
+ * Param validators of the demo's extended actions, for the `validators`
+ * option of `createOneBot`.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_VALIDATORS } from "./handlers.ts";
+ * import { expect } from "expect";
+ *
+ * expect(Object.keys(DEMO_VALIDATORS)).toEqual(["demo.simulate_message"]);
+ * ```
+ */
+export const DEMO_VALIDATORS: { readonly [action: string]: ParamsValidator } = {
+  "demo.simulate_message": validateSimulateMessage,
+};
+
+/**
+ * Builds the demo's handlers over a platform. Actions that change the
+ * platform emit the standard notices: `delete_message` the
+ * `*_message_delete` of its chat (`recall` when the bot deletes its own
+ * message, `delete` with the bot as operator when it deletes a user's;
+ * private deletes have no sub type), `leave_group` / `leave_guild` /
+ * `leave_channel` the `*_member_decrease` with `sub_type` `leave` and the bot
+ * as user and operator. Renames emit nothing (the standard has no notice for
+ * them). The targets are checked: an unknown one, or one the bot has left,
+ * answers a {@linkcode DEMO_RETCODE} logic error naming the param.
+ *
+ * @param options The platform, the emit function and the bot's `self`.
+ * @returns The handler record, typed by `StandardActions & DemoActions`.
+ *
+ * @example Simulating a message from alice
+ * ```ts
+ * import type { Event } from "../mod.ts";
+ * import { createDemoHandlers } from "./handlers.ts";
+ * import { createDemoPlatform } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * const events: Event[] = [];
+ * const handlers = createDemoHandlers({
+ *   platform: createDemoPlatform(),
+ *   emit: (event) => events.push(event),
+ * });
+ * const result = await handlers["demo.simulate_message"]!({
+ *   detail_type: "private",
+ *   user_id: "10001",
+ *   message: [{ type: "text", data: { text: "hi" } }],
+ * }, { connection: "local", self: undefined });
+ * expect(result).toMatchObject({ status: "ok", data: { message_id: "1" } });
+ * expect(events[0]).toMatchObject({ type: "message", detail_type: "private", alt_message: "hi" });
+ * ```
+ */
+export function createDemoHandlers(
+  options: DemoHandlersOptions,
+): ActionHandlers<StandardActions & DemoActions> {
+  const { platform, emit } = options;
+  const botId = platform.bot.user_id;
+  const self: BotSelf = options.self ?? { platform: "demo", user_id: botId };
+
+  function findUser(userId: string): DemoUser | Failure {
+    return platform.user(userId) ??
+      failed(DEMO_RETCODE.UNKNOWN_USER, `user_id: unknown user ${clip(userId)}`);
+  }
+  /** A group the bot is a member of. */
+  function findGroup(groupId: string): DemoGroup | Failure {
+    const group = platform.group(groupId);
+    return group !== undefined && group.members.has(botId)
+      ? group
+      : failed(DEMO_RETCODE.UNKNOWN_GROUP, `group_id: unknown group ${clip(groupId)}`);
+  }
+  /** A guild the bot is a member of. */
+  function findGuild(guildId: string): DemoGuild | Failure {
+    const guild = platform.guild(guildId);
+    return guild !== undefined && guild.members.has(botId)
+      ? guild
+      : failed(DEMO_RETCODE.UNKNOWN_GUILD, `guild_id: unknown guild ${clip(guildId)}`);
+  }
+  /** A channel of a guild the bot is a member of (joined or only visible). */
+  function findChannel(guildId: string, channelId: string): DemoChannel | Failure {
+    const guild = findGuild(guildId);
+    if (isFailure(guild)) return guild;
+    return guild.channels.get(channelId) ??
+      failed(
+        DEMO_RETCODE.UNKNOWN_CHANNEL,
+        `channel_id: guild ${clip(guildId)} has no channel ${clip(channelId)}`,
+      );
+  }
+  /** The user, who must exist and be a member. */
+  function findMember(
+    members: { has(userId: string): boolean },
+    userId: string,
+    where: string,
+  ): DemoUser | Failure {
+    const user = findUser(userId);
+    if (isFailure(user)) return user;
+    return members.has(userId)
+      ? user
+      : failed(DEMO_RETCODE.NOT_A_MEMBER, `user_id: ${clip(userId)} is not a member of ${where}`);
+  }
+  function botNotIn(where: string, param: string): Failure {
+    return failed(DEMO_RETCODE.NOT_A_MEMBER, `${param}: the bot is not a member of ${where}`);
+  }
+
+  /** Checks that a chat exists and that `senderId` may write in it. */
+  function checkChat(chat: DemoChat, senderId: string): Failure | undefined {
+    switch (chat.detail_type) {
+      case "private": {
+        const user = findUser(chat.user_id);
+        return isFailure(user) ? user : undefined;
+      }
+      case "group": {
+        const group = findGroup(chat.group_id);
+        if (isFailure(group)) return group;
+        if (senderId === botId) return undefined;
+        const member = findMember(group.members, senderId, `group ${clip(chat.group_id)}`);
+        return isFailure(member) ? member : undefined;
+      }
+      case "channel": {
+        const channel = findChannel(chat.guild_id, chat.channel_id);
+        if (isFailure(channel)) return channel;
+        const where = `channel ${clip(chat.channel_id)}`;
+        if (!channel.members.has(botId)) return botNotIn(where, "channel_id");
+        if (senderId === botId) return undefined;
+        const member = findMember(channel.members, senderId, where);
+        return isFailure(member) ? member : undefined;
+      }
+    }
+  }
+
+  function messageEvent(stored: DemoMessage): Event {
+    const init = {
+      self,
+      time: stored.time,
+      message_id: stored.message_id,
+      user_id: stored.sender_id,
+      message: stored.message,
+      alt_message: stored.alt_message,
+    };
+    const { chat } = stored;
+    switch (chat.detail_type) {
+      case "private":
+        return privateMessageEvent(init);
+      case "group":
+        return groupMessageEvent({ ...init, group_id: chat.group_id });
+      case "channel":
+        return channelMessageEvent({
+          ...init,
+          guild_id: chat.guild_id,
+          channel_id: chat.channel_id,
+        });
+    }
+  }
+
+  function deleteEvent(stored: DemoMessage): Event {
+    const { chat, message_id, sender_id: user_id } = stored;
+    const init = { self, message_id, user_id };
+    const sub_type = user_id === botId ? "recall" : "delete";
+    switch (chat.detail_type) {
+      case "private":
+        return privateMessageDeleteEvent(init);
+      case "group":
+        return groupMessageDeleteEvent({
+          ...init,
+          group_id: chat.group_id,
+          operator_id: botId,
+          sub_type,
+        });
+      case "channel":
+        return channelMessageDeleteEvent({
+          ...init,
+          guild_id: chat.guild_id,
+          channel_id: chat.channel_id,
+          operator_id: botId,
+          sub_type,
+        });
+    }
+  }
+
+  function userInfo(user: DemoUser): UserInfo {
+    return {
+      user_id: user.user_id,
+      user_name: user.user_name,
+      user_displayname: user.user_displayname,
+      user_remark: user.user_remark,
+    };
+  }
+  /** A member as listed: their nickname there, else their display name, else `""`. */
+  function memberInfo(userId: string, nickname: string): MemberInfo {
+    const user = platform.user(userId);
+    return {
+      user_id: userId,
+      user_name: user?.user_name ?? "",
+      user_displayname: nickname || (user?.user_displayname ?? ""),
+    };
+  }
+  function guildNickname(guildId: string, userId: string): string {
+    return platform.guild(guildId)?.members.get(userId) ?? "";
+  }
+
+  return defineActions<StandardActions & DemoActions>({
+    send_message(params) {
+      const chat = sendTarget(params);
+      if (isFailure(chat)) return chat;
+      const problem = checkChat(chat, botId);
+      if (problem !== undefined) return problem;
+      // The router's validator already gives a list (MSG-02); normalising again costs nothing.
+      const message = toMessage(params.message as MessageInput);
+      const stored = platform.addMessage({ sender_id: botId, chat, message });
+      return ok({ message_id: stored.message_id, time: stored.time });
+    },
+    delete_message({ message_id }) {
+      const stored = platform.message(message_id);
+      if (stored === undefined) {
+        return failed(
+          DEMO_RETCODE.UNKNOWN_MESSAGE,
+          `message_id: unknown message ${clip(message_id)}`,
+        );
+      }
+      const problem = checkChat(stored.chat, botId);
+      if (problem !== undefined) return problem;
+      platform.removeMessage(message_id);
+      emit(deleteEvent(stored));
+      return ok(null);
+    },
+    "demo.simulate_message"(params) {
+      const sender = findUser(params.user_id);
+      if (isFailure(sender)) return sender;
+      if (sender.user_id === botId) {
+        return failed(
+          DEMO_RETCODE.SENDER_IS_BOT,
+          `user_id: ${clip(botId)} is the bot; send its messages with send_message`,
+        );
+      }
+      const chat = simulateTarget(params);
+      const problem = checkChat(chat, sender.user_id);
+      if (problem !== undefined) return problem;
+      const message = toMessage(params.message as MessageInput);
+      const stored = platform.addMessage({ sender_id: sender.user_id, chat, message });
+      emit(messageEvent(stored));
+      return ok({ message_id: stored.message_id });
+    },
+    get_self_info() {
+      const { user_id, user_name, user_displayname } = platform.bot;
+      return ok({ user_id, user_name, user_displayname });
+    },
+    get_user_info({ user_id }) {
+      const user = findUser(user_id);
+      return isFailure(user) ? user : ok(userInfo(user));
+    },
+    get_friend_list() {
+      return ok(platform.friends().map(userInfo));
+    },
+    get_group_info({ group_id }) {
+      const group = findGroup(group_id);
+      return isFailure(group) ? group : ok({ group_id, group_name: group.group_name });
+    },
+    get_group_list() {
+      return ok(platform.groups().map(({ group_id, group_name }) => ({ group_id, group_name })));
+    },
+    get_group_member_info({ group_id, user_id }) {
+      const group = findGroup(group_id);
+      if (isFailure(group)) return group;
+      const member = findMember(group.members, user_id, `group ${clip(group_id)}`);
+      if (isFailure(member)) return member;
+      return ok(memberInfo(user_id, group.members.get(user_id) ?? ""));
+    },
+    get_group_member_list({ group_id }) {
+      const group = findGroup(group_id);
+      if (isFailure(group)) return group;
+      return ok([...group.members].map(([userId, nickname]) => memberInfo(userId, nickname)));
+    },
+    set_group_name({ group_id, group_name }) {
+      const group = findGroup(group_id);
+      if (isFailure(group)) return group;
+      platform.renameGroup(group_id, group_name);
+      return ok(null);
+    },
+    leave_group({ group_id }) {
+      const group = findGroup(group_id);
+      if (isFailure(group)) return group;
+      platform.leaveGroup(group_id, botId);
+      emit(groupMemberDecreaseEvent({
+        self,
+        group_id,
+        user_id: botId,
+        operator_id: botId,
+        sub_type: "leave",
+      }));
+      return ok(null);
+    },
+    get_guild_info({ guild_id }) {
+      const guild = findGuild(guild_id);
+      return isFailure(guild) ? guild : ok({ guild_id, guild_name: guild.guild_name });
+    },
+    get_guild_list() {
+      return ok(platform.guilds().map(({ guild_id, guild_name }) => ({ guild_id, guild_name })));
+    },
+    set_guild_name({ guild_id, guild_name }) {
+      const guild = findGuild(guild_id);
+      if (isFailure(guild)) return guild;
+      platform.renameGuild(guild_id, guild_name);
+      return ok(null);
+    },
+    get_guild_member_info({ guild_id, user_id }) {
+      const guild = findGuild(guild_id);
+      if (isFailure(guild)) return guild;
+      const member = findMember(guild.members, user_id, `guild ${clip(guild_id)}`);
+      if (isFailure(member)) return member;
+      return ok(memberInfo(user_id, guild.members.get(user_id) ?? ""));
+    },
+    get_guild_member_list({ guild_id }) {
+      const guild = findGuild(guild_id);
+      if (isFailure(guild)) return guild;
+      return ok([...guild.members].map(([userId, nickname]) => memberInfo(userId, nickname)));
+    },
+    leave_guild({ guild_id }) {
+      const guild = findGuild(guild_id);
+      if (isFailure(guild)) return guild;
+      platform.leaveGuild(guild_id, botId);
+      emit(guildMemberDecreaseEvent({
+        self,
+        guild_id,
+        user_id: botId,
+        operator_id: botId,
+        sub_type: "leave",
+      }));
+      return ok(null);
+    },
+    get_channel_info({ guild_id, channel_id }) {
+      const channel = findChannel(guild_id, channel_id);
+      return isFailure(channel) ? channel : ok({ channel_id, channel_name: channel.channel_name });
+    },
+    get_channel_list({ guild_id, joined_only }) {
+      const guild = findGuild(guild_id);
+      if (isFailure(guild)) return guild;
+      const channels = [...guild.channels.values()]
+        .filter((channel) => !joined_only || channel.members.has(botId))
+        .map(({ channel_id, channel_name }) => ({ channel_id, channel_name }));
+      return ok(channels);
+    },
+    set_channel_name({ guild_id, channel_id, channel_name }) {
+      const channel = findChannel(guild_id, channel_id);
+      if (isFailure(channel)) return channel;
+      platform.renameChannel(guild_id, channel_id, channel_name);
+      return ok(null);
+    },
+    get_channel_member_info({ guild_id, channel_id, user_id }) {
+      const channel = findChannel(guild_id, channel_id);
+      if (isFailure(channel)) return channel;
+      const member = findMember(channel.members, user_id, `channel ${clip(channel_id)}`);
+      if (isFailure(member)) return member;
+      return ok(memberInfo(user_id, guildNickname(guild_id, user_id)));
+    },
+    get_channel_member_list({ guild_id, channel_id }) {
+      const channel = findChannel(guild_id, channel_id);
+      if (isFailure(channel)) return channel;
+      return ok(
+        [...channel.members].map((userId) => memberInfo(userId, guildNickname(guild_id, userId))),
+      );
+    },
+    leave_channel({ guild_id, channel_id }) {
+      const channel = findChannel(guild_id, channel_id);
+      if (isFailure(channel)) return channel;
+      if (!channel.members.has(botId)) {
+        return botNotIn(`channel ${clip(channel_id)}`, "channel_id");
+      }
+      platform.leaveChannel(guild_id, channel_id, botId);
+      emit(channelMemberDecreaseEvent({
+        self,
+        guild_id,
+        channel_id,
+        user_id: botId,
+        operator_id: botId,
+        sub_type: "leave",
+      }));
+      return ok(null);
+    },
+  });
+}
+
+/** The chat of a `send_message`; the validator has checked the ids its detail type needs. */
+function sendTarget(params: StandardActions["send_message"]["params"]): DemoChat | Failure {
+  const { detail_type: detailType, user_id, group_id, guild_id, channel_id } = params;
+  if (detailType === "private" && user_id !== undefined) return { detail_type: "private", user_id };
+  if (detailType === "group" && group_id !== undefined) return { detail_type: "group", group_id };
+  if (detailType === "channel" && guild_id !== undefined && channel_id !== undefined) {
+    return { detail_type: "channel", guild_id, channel_id };
+  }
+  if (detailType === "private" || detailType === "group" || detailType === "channel") {
+    // Only reached when the handler runs without the standard validator.
+    return failed(RETCODE.BAD_PARAM, `the ids of a ${detailType} message are missing`);
+  }
+  return failed(
+    RETCODE.UNSUPPORTED_PARAM,
+    `detail_type: the demo platform has no ${clip(String(detailType))} chats`,
+  );
+}
+
+/** The chat a simulated message goes to; the validator has checked the ids. */
+function simulateTarget(params: SimulateMessageParams): DemoChat {
+  switch (params.detail_type) {
+    case "private":
+      return { detail_type: "private", user_id: params.user_id };
+    case "group":
+      return { detail_type: "group", group_id: params.group_id ?? "" };
+    case "channel":
+      return {
+        detail_type: "channel",
+        guild_id: params.guild_id ?? "",
+        channel_id: params.channel_id ?? "",
+      };
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || typeof value === "number" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (typeof value === "string") return JSON.stringify(clip(value));
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : typeof value;
+}
+
+/** Keeps peer-supplied text short in messages. */
+function clip(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}

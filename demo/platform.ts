@@ -1,0 +1,420 @@
+/**
+ * The demo's chat platform: users, friends, groups, guilds with channels, and
+ * messages, all in memory. Plain records and functions, no OneBot concepts
+ * beyond the field names; `handlers.ts` turns it into OneBot actions.
+ *
+ * @module
+ */
+
+import { altMessage, type Message } from "../mod.ts";
+
+/**
+ * A user account of the demo platform.
+ *
+ * @example
+ * ```ts
+ * import type { DemoUser } from "./platform.ts";
+ *
+ * const user: DemoUser = {
+ *   user_id: "10009",
+ *   user_name: "zoe",
+ *   user_displayname: "",
+ *   user_remark: "",
+ *   friend: false,
+ * };
+ * ```
+ */
+export interface DemoUser {
+  /** The user ID. */
+  readonly user_id: string;
+  /** The account name. */
+  readonly user_name: string;
+  /** The display name, `""` if none. */
+  readonly user_displayname: string;
+  /** The bot's remark for this user, `""` if none. */
+  readonly user_remark: string;
+  /** Whether the user is the bot's friend. */
+  readonly friend: boolean;
+}
+
+/**
+ * A group: one level, members by user ID with their in-group name (`""` if
+ * none).
+ *
+ * @example
+ * ```ts
+ * import type { DemoGroup } from "./platform.ts";
+ *
+ * const group: DemoGroup = { group_id: "1", group_name: "g", members: new Map([["10000", ""]]) };
+ * ```
+ */
+export interface DemoGroup {
+  /** The group ID. */
+  readonly group_id: string;
+  /** The group name. */
+  readonly group_name: string;
+  /** Member user ID → in-group name. */
+  readonly members: ReadonlyMap<string, string>;
+}
+
+/**
+ * A channel of a guild; its members are a subset of the guild's.
+ *
+ * @example
+ * ```ts
+ * import type { DemoChannel } from "./platform.ts";
+ *
+ * const channel: DemoChannel = { channel_id: "1", channel_name: "general", members: new Set(["10000"]) };
+ * ```
+ */
+export interface DemoChannel {
+  /** The channel ID. */
+  readonly channel_id: string;
+  /** The channel name. */
+  readonly channel_name: string;
+  /** Member user IDs. */
+  readonly members: ReadonlySet<string>;
+}
+
+/**
+ * A guild: members by user ID with their guild nickname (`""` if none), and
+ * its channels.
+ *
+ * @example
+ * ```ts
+ * import type { DemoGuild } from "./platform.ts";
+ *
+ * const guild: DemoGuild = {
+ *   guild_id: "1",
+ *   guild_name: "home",
+ *   members: new Map([["10000", ""]]),
+ *   channels: new Map(),
+ * };
+ * ```
+ */
+export interface DemoGuild {
+  /** The guild ID. */
+  readonly guild_id: string;
+  /** The guild name. */
+  readonly guild_name: string;
+  /** Member user ID → guild nickname. */
+  readonly members: ReadonlyMap<string, string>;
+  /** Channel ID → channel. */
+  readonly channels: ReadonlyMap<string, DemoChannel>;
+}
+
+/**
+ * Where a message was sent: a private chat with a user (the other party,
+ * whoever sent it), a group, or a channel of a guild.
+ *
+ * @example
+ * ```ts
+ * import type { DemoChat } from "./platform.ts";
+ *
+ * const chat: DemoChat = { detail_type: "channel", guild_id: "30001", channel_id: "40001" };
+ * ```
+ */
+export type DemoChat =
+  | { readonly detail_type: "private"; readonly user_id: string }
+  | { readonly detail_type: "group"; readonly group_id: string }
+  | { readonly detail_type: "channel"; readonly guild_id: string; readonly channel_id: string };
+
+/**
+ * A message kept by the platform until it is deleted.
+ *
+ * @example
+ * ```ts
+ * import type { DemoMessage } from "./platform.ts";
+ *
+ * const message: DemoMessage = {
+ *   message_id: "1",
+ *   time: 1700000000.5,
+ *   sender_id: "10001",
+ *   chat: { detail_type: "private", user_id: "10001" },
+ *   message: [{ type: "text", data: { text: "hi" } }],
+ *   alt_message: "hi",
+ * };
+ * ```
+ */
+export interface DemoMessage {
+  /** The message ID: a decimal counter, unique per platform. */
+  readonly message_id: string;
+  /** Unix time in float seconds. */
+  readonly time: number;
+  /** Who sent it (the bot or a user). */
+  readonly sender_id: string;
+  /** Where it was sent. */
+  readonly chat: DemoChat;
+  /** The content, a list of segments. */
+  readonly message: Message;
+  /** Its text form. */
+  readonly alt_message: string;
+}
+
+/**
+ * What a demo platform starts with: the bot's own account, the other users,
+ * the groups and the guilds.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_FIXTURES, type DemoFixtures } from "./platform.ts";
+ *
+ * const fixtures: DemoFixtures = { ...DEMO_FIXTURES, groups: [] };
+ * ```
+ */
+export interface DemoFixtures {
+  /** The bot's account (never listed as a friend). */
+  readonly bot: DemoUser;
+  /** The other users, friends or strangers. */
+  readonly users: readonly DemoUser[];
+  /** The groups, with the bot among the members of those it has joined. */
+  readonly groups: readonly DemoGroup[];
+  /** The guilds, with the bot among the members of those it has joined. */
+  readonly guilds: readonly DemoGuild[];
+}
+
+/**
+ * The demo's fixed starting state: the bot `10000` ("libob bot"); friends
+ * alice `10001` and bob `10002`; a stranger carol `10003`; the group `20001`
+ * (bot, alice, bob); the guild `30001` (bot, alice, bob, carol) with the
+ * channels `40001` general (everyone), `40002` random (bot, alice) and
+ * `40003` staff (alice, bob: the bot has not joined it).
+ *
+ * @example
+ * ```ts
+ * import { DEMO_FIXTURES } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * expect(DEMO_FIXTURES.bot.user_id).toBe("10000");
+ * ```
+ */
+export const DEMO_FIXTURES: DemoFixtures = {
+  bot: user("10000", "libob bot", "", "", false),
+  users: [
+    user("10001", "alice", "Alice", "alice from the demo", true),
+    user("10002", "bob", "", "", true),
+    user("10003", "carol", "Carol", "", false),
+  ],
+  groups: [{
+    group_id: "20001",
+    group_name: "libob demo group",
+    members: new Map([["10000", ""], ["10001", "Alice (admin)"], ["10002", ""]]),
+  }],
+  guilds: [{
+    guild_id: "30001",
+    guild_name: "libob demo guild",
+    members: new Map([["10000", ""], ["10001", ""], ["10002", "bobby"], ["10003", ""]]),
+    channels: new Map([
+      channel("40001", "general", ["10000", "10001", "10002", "10003"]),
+      channel("40002", "random", ["10000", "10001"]),
+      channel("40003", "staff", ["10001", "10002"]),
+    ]),
+  }],
+};
+
+/**
+ * Options of {@linkcode createDemoPlatform}.
+ *
+ * @example
+ * ```ts
+ * import type { DemoPlatformOptions } from "./platform.ts";
+ *
+ * const options: DemoPlatformOptions = { now: () => 1700000000 };
+ * ```
+ */
+export interface DemoPlatformOptions {
+  /** The starting state; {@linkcode DEMO_FIXTURES} by default. It is copied. */
+  fixtures?: DemoFixtures;
+  /** The clock, in float seconds; `Date.now() / 1000` by default. */
+  now?: () => number;
+}
+
+/**
+ * One in-memory platform. Reads return records the caller must not change;
+ * every change goes through a function, which answers `false` (or
+ * `undefined`) when the target does not exist.
+ *
+ * @example
+ * ```ts
+ * import { createDemoPlatform, type DemoPlatform } from "./platform.ts";
+ *
+ * const platform: DemoPlatform = createDemoPlatform();
+ * ```
+ */
+export interface DemoPlatform {
+  /** The bot's own account. */
+  readonly bot: DemoUser;
+  /** A user by ID, the bot included. */
+  user(userId: string): DemoUser | undefined;
+  /** The bot's friends, in ID order. */
+  friends(): DemoUser[];
+  /** A group by ID, joined or not. */
+  group(groupId: string): DemoGroup | undefined;
+  /** The groups the bot is a member of. */
+  groups(): DemoGroup[];
+  /** A guild by ID, joined or not. */
+  guild(guildId: string): DemoGuild | undefined;
+  /** The guilds the bot is a member of. */
+  guilds(): DemoGuild[];
+  /** Renames a group. */
+  renameGroup(groupId: string, name: string): boolean;
+  /** Renames a guild. */
+  renameGuild(guildId: string, name: string): boolean;
+  /** Renames a channel. */
+  renameChannel(guildId: string, channelId: string, name: string): boolean;
+  /** Removes a member from a group. */
+  leaveGroup(groupId: string, userId: string): boolean;
+  /** Removes a member from a guild and from all its channels. */
+  leaveGuild(guildId: string, userId: string): boolean;
+  /** Removes a member from one channel. */
+  leaveChannel(guildId: string, channelId: string, userId: string): boolean;
+  /** Stores a message and gives it the next ID and the current time. */
+  addMessage(init: { sender_id: string; chat: DemoChat; message: Message }): DemoMessage;
+  /** A stored message by ID. */
+  message(messageId: string): DemoMessage | undefined;
+  /** Deletes a stored message; returns it, or `undefined` when there is none. */
+  removeMessage(messageId: string): DemoMessage | undefined;
+}
+
+interface MutableGroup {
+  group_id: string;
+  group_name: string;
+  members: Map<string, string>;
+}
+
+interface MutableChannel {
+  channel_id: string;
+  channel_name: string;
+  members: Set<string>;
+}
+
+interface MutableGuild {
+  guild_id: string;
+  guild_name: string;
+  members: Map<string, string>;
+  channels: Map<string, MutableChannel>;
+}
+
+/**
+ * Creates an in-memory platform from fixtures. All state lives in the
+ * returned closures; two platforms share nothing.
+ *
+ * @param options The fixtures and the clock.
+ * @returns The platform.
+ *
+ * @example Sending a message, then deleting it
+ * ```ts
+ * import { createDemoPlatform } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * const platform = createDemoPlatform({ now: () => 1700000000.25 });
+ * const sent = platform.addMessage({
+ *   sender_id: "10000",
+ *   chat: { detail_type: "group", group_id: "20001" },
+ *   message: [{ type: "text", data: { text: "hello" } }],
+ * });
+ * expect(sent).toMatchObject({ message_id: "1", time: 1700000000.25, alt_message: "hello" });
+ * expect(platform.removeMessage("1")).toEqual(sent);
+ * expect(platform.message("1")).toBeUndefined();
+ * ```
+ */
+export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatform {
+  const fixtures = options.fixtures ?? DEMO_FIXTURES;
+  const now = options.now ?? (() => Date.now() / 1000);
+  const bot = { ...fixtures.bot };
+  const users = new Map<string, DemoUser>([[bot.user_id, bot]]);
+  for (const u of fixtures.users) users.set(u.user_id, { ...u });
+  const groups = new Map<string, MutableGroup>();
+  for (const g of fixtures.groups) {
+    groups.set(g.group_id, { ...g, members: new Map(g.members) });
+  }
+  const guilds = new Map<string, MutableGuild>();
+  for (const g of fixtures.guilds) {
+    const channels = new Map<string, MutableChannel>();
+    for (const c of g.channels.values()) {
+      channels.set(c.channel_id, { ...c, members: new Set(c.members) });
+    }
+    guilds.set(g.guild_id, { ...g, members: new Map(g.members), channels });
+  }
+  const messages = new Map<string, DemoMessage>();
+  let lastMessageId = 0;
+
+  return {
+    bot,
+    user: (userId) => users.get(userId),
+    friends: () => byId([...users.values()].filter((u) => u.friend), "user_id"),
+    group: (groupId) => groups.get(groupId),
+    groups: () => byId([...groups.values()].filter((g) => g.members.has(bot.user_id)), "group_id"),
+    guild: (guildId) => guilds.get(guildId),
+    guilds: () => byId([...guilds.values()].filter((g) => g.members.has(bot.user_id)), "guild_id"),
+    renameGroup(groupId, name) {
+      const group = groups.get(groupId);
+      if (group !== undefined) group.group_name = name;
+      return group !== undefined;
+    },
+    renameGuild(guildId, name) {
+      const guild = guilds.get(guildId);
+      if (guild !== undefined) guild.guild_name = name;
+      return guild !== undefined;
+    },
+    renameChannel(guildId, channelId, name) {
+      const channel = guilds.get(guildId)?.channels.get(channelId);
+      if (channel !== undefined) channel.channel_name = name;
+      return channel !== undefined;
+    },
+    leaveGroup: (groupId, userId) => groups.get(groupId)?.members.delete(userId) ?? false,
+    leaveGuild(guildId, userId) {
+      const guild = guilds.get(guildId);
+      if (guild === undefined || !guild.members.delete(userId)) return false;
+      for (const channel of guild.channels.values()) channel.members.delete(userId);
+      return true;
+    },
+    leaveChannel: (guildId, channelId, userId) =>
+      guilds.get(guildId)?.channels.get(channelId)?.members.delete(userId) ?? false,
+    addMessage({ sender_id, chat, message }) {
+      lastMessageId += 1;
+      const stored: DemoMessage = {
+        message_id: String(lastMessageId),
+        time: now(),
+        sender_id,
+        chat: { ...chat },
+        message: structuredClone(message),
+        alt_message: altMessage(message),
+      };
+      messages.set(stored.message_id, stored);
+      return stored;
+    },
+    message: (messageId) => messages.get(messageId),
+    removeMessage(messageId) {
+      const stored = messages.get(messageId);
+      messages.delete(messageId);
+      return stored;
+    },
+  };
+}
+
+function user(
+  user_id: string,
+  user_name: string,
+  user_displayname: string,
+  user_remark: string,
+  friend: boolean,
+): DemoUser {
+  return { user_id, user_name, user_displayname, user_remark, friend };
+}
+
+function channel(
+  channel_id: string,
+  channel_name: string,
+  members: readonly string[],
+): [string, DemoChannel] {
+  return [channel_id, { channel_id, channel_name, members: new Set(members) }];
+}
+
+function byId<T, K extends keyof T>(records: T[], key: K): T[] {
+  return records.sort((a, b) => compareIds(String(a[key]), String(b[key])));
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}

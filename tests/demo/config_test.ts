@@ -1,0 +1,85 @@
+import { expect } from "expect";
+import { parseDemoEnv } from "../../demo/config.ts";
+
+Deno.test("parseDemoEnv() gives no options for an empty environment", () => {
+  expect(parseDemoEnv({})).toEqual({});
+});
+
+Deno.test("parseDemoEnv() treats empty variables as unset", () => {
+  expect(parseDemoEnv({
+    ONEBOT_ACCESS_TOKEN: "",
+    ONEBOT_HEARTBEAT_INTERVAL: "",
+    ONEBOT_WEBHOOK_URL: "",
+    ONEBOT_WS_REVERSE_URL: " , ",
+    ONEBOT_WEBHOOK_TIMEOUT: "",
+    ONEBOT_RECONNECT_INTERVAL: "",
+    ONEBOT_EVENT_BUFFER_SIZE: " ",
+  })).toEqual({});
+});
+
+Deno.test("parseDemoEnv() reads every variable into createOneBot options (§1.1–1.4, §3.5)", () => {
+  expect(parseDemoEnv({
+    ONEBOT_ACCESS_TOKEN: "s3cret",
+    ONEBOT_HEARTBEAT_INTERVAL: "5000",
+    ONEBOT_WEBHOOK_URL: "http://127.0.0.1:9000/hook, https://example.test/",
+    ONEBOT_WS_REVERSE_URL: "ws://127.0.0.1:9001/,wss://example.test/ws,",
+    ONEBOT_WEBHOOK_TIMEOUT: "2500",
+    ONEBOT_RECONNECT_INTERVAL: "100",
+    ONEBOT_EVENT_BUFFER_SIZE: "0",
+  })).toEqual({
+    accessToken: "s3cret",
+    heartbeat: { interval: 5000 },
+    http: { eventBufferSize: 0 },
+    httpWebhook: [
+      { url: "http://127.0.0.1:9000/hook", timeout: 2500 },
+      { url: "https://example.test/", timeout: 2500 },
+    ],
+    websocketReverse: [
+      { url: "ws://127.0.0.1:9001/", reconnectInterval: 100 },
+      { url: "wss://example.test/ws", reconnectInterval: 100 },
+    ],
+  });
+});
+
+Deno.test("parseDemoEnv() turns the heartbeat off for 0 (§3.5)", () => {
+  expect(parseDemoEnv({ ONEBOT_HEARTBEAT_INTERVAL: "0" })).toEqual({});
+});
+
+Deno.test("parseDemoEnv() ignores the timeout and interval without URLs to use them", () => {
+  expect(parseDemoEnv({ ONEBOT_WEBHOOK_TIMEOUT: "0", ONEBOT_RECONNECT_INTERVAL: "10" }))
+    .toEqual({});
+});
+
+const BAD_VALUES: readonly [string, string, ErrorConstructor, string][] = [
+  ["ONEBOT_HEARTBEAT_INTERVAL", "-1", RangeError, "must be an integer >= 0"],
+  ["ONEBOT_HEARTBEAT_INTERVAL", "1.5", TypeError, "must be an integer >= 0"],
+  ["ONEBOT_HEARTBEAT_INTERVAL", "5s", TypeError, 'current value is "5s"'],
+  ["ONEBOT_WEBHOOK_TIMEOUT", "-10", RangeError, "must be an integer >= 0"],
+  ["ONEBOT_WEBHOOK_TIMEOUT", "abc", TypeError, "must be an integer >= 0"],
+  ["ONEBOT_RECONNECT_INTERVAL", "0", RangeError, "must be an integer > 0"],
+  ["ONEBOT_RECONNECT_INTERVAL", "1e3", TypeError, "must be an integer > 0"],
+  ["ONEBOT_EVENT_BUFFER_SIZE", "-1", RangeError, "must be an integer >= 0"],
+  ["ONEBOT_EVENT_BUFFER_SIZE", "99999999999999999999", TypeError, "must be an integer"],
+  ["ONEBOT_WEBHOOK_URL", "not a url", TypeError, "is not a URL"],
+  ["ONEBOT_WEBHOOK_URL", "http://ok.test/,ws://127.0.0.1/", TypeError, "scheme ws:"],
+  ["ONEBOT_WS_REVERSE_URL", "http://127.0.0.1/", TypeError, "scheme http:"],
+  ["ONEBOT_WS_REVERSE_URL", "127.0.0.1:9001", TypeError, "ws:// or wss://"],
+  ["ONEBOT_ACCESS_TOKEN", " padded", TypeError, "surrounding white space"],
+  ["ONEBOT_ACCESS_TOKEN", "a\tb", TypeError, "control characters"],
+];
+
+for (const [name, value, type, detail] of BAD_VALUES) {
+  Deno.test(`parseDemoEnv() rejects ${name}=${JSON.stringify(value)} naming it`, () => {
+    let caught: unknown;
+    try {
+      parseDemoEnv({ [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(type);
+    const message = (caught as Error).message;
+    expect(message.startsWith(`${name} `)).toBe(true);
+    expect(message).toContain(detail);
+    expect(message).not.toContain("\n");
+  });
+}
