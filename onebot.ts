@@ -98,6 +98,16 @@ export interface OneBotWebhookOptions {
   accessToken?: string | undefined;
   /** Request timeout in ms, `0` = none. Default 5000. */
   timeout?: number;
+  /** Send the token as `access_token` in the URL instead of a header. Default `false`. */
+  tokenInQuery?: boolean;
+  /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
+  userAgent?: string;
+  /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
+  maxBacklog?: number;
+  /** Send heartbeats to this webhook too. Default `true`. */
+  heartbeat?: boolean;
+  /** How long dispose waits for queued posts, in ms. Default 5000. */
+  drainTimeout?: number;
 }
 
 /**
@@ -317,10 +327,9 @@ export function createOneBot(options: OneBotOptions): OneBot {
   });
   const webhooks = (options.httpWebhook ?? []).map((webhook) =>
     createWebhookEmitter(router, {
-      url: webhook.url,
+      ...webhook,
       impl,
       accessToken: webhook.accessToken ?? accessToken,
-      ...(webhook.timeout === undefined ? {} : { timeout: webhook.timeout }),
     })
   );
   const reverse = (options.websocketReverse ?? []).map((target) =>

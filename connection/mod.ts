@@ -20,7 +20,7 @@ export {
 export { startHeartbeat } from "./heartbeat.ts";
 export { createHttpHandler, type HttpHandlerOptions, type RequestHandler } from "./http.ts";
 export type { EventSink, Greeting } from "./types.ts";
-export { createWebhookEmitter, type WebhookOptions } from "./webhook.ts";
+export { createWebhookEmitter, type WebhookEmitter, type WebhookOptions } from "./webhook.ts";
 export {
   createWebSocketHandler,
   isWebSocketUpgrade,

@@ -1,10 +1,16 @@
 /**
- * HTTP Webhook (checklist §1.2). STUB: to be implemented.
+ * HTTP Webhook (checklist §1.2, WH-01..15): events POSTed to an application,
+ * one at a time and in order, with the actions of a 200 reply run in order.
  *
  * @module
  */
 
+import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
+import type { Event } from "../event/types.ts";
+import { LIBOB_VERSION } from "../version.ts";
+import { checkAccessToken } from "./auth.ts";
+import { decode, encodeJson, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import type { EventSink } from "./types.ts";
 
 /**
@@ -18,29 +24,299 @@ import type { EventSink } from "./types.ts";
  * ```
  */
 export interface WebhookOptions {
-  /** Where events are POSTed. */
+  /** Where events are POSTed (`http:` or `https:`). */
   url: string;
   /** The implementation name, sent as `X-Impl` (WH-05). */
   impl: string;
   /** The access token, sent as `Authorization: Bearer …` (WH-06). */
-  accessToken?: string;
+  accessToken?: string | undefined;
+  /** Put the token in the `access_token` query parameter instead of a header. Default `false`. */
+  tokenInQuery?: boolean;
   /** Request timeout in milliseconds; `0` = none (WH-08). Default 5000. */
   timeout?: number;
+  /** The `User-Agent` header (WH-03). Default `OneBot/12 libob/<version>`. */
+  userAgent?: string;
+  /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
+  maxBacklog?: number;
+  /** Send `meta.heartbeat` events to this webhook. Default `true` (WH-15). */
+  heartbeat?: boolean;
+  /** How long dispose waits for queued and in-flight posts, in ms. Default 5000. */
+  drainTimeout?: number;
 }
 
 /**
- * Creates a webhook emitter for one URL.
- *
- * @param _router The router that runs actions returned in 200 replies (WH-10).
- * @param options URL, impl, token and timeout.
- * @returns The event sink; dispose it to drain in-flight POSTs.
+ * A webhook: an event sink with delivery counters.
  *
  * @example
  * ```ts
- * import type { createWebhookEmitter } from "@libob/libob";
+ * import type { WebhookEmitter } from "@libob/libob";
+ *
+ * const lost = (webhook: WebhookEmitter) => webhook.dropped + webhook.failed;
  * ```
  */
-export function createWebhookEmitter(_router: ActionRouter, options: WebhookOptions): EventSink {
-  void options;
-  return { emit() {}, [Symbol.asyncDispose]: () => Promise.resolve() };
+export interface WebhookEmitter extends EventSink {
+  /** Events the receiver accepted (204 or 200). */
+  readonly delivered: number;
+  /** Posts that failed: network error, timeout or another status (WH-08, WH-13). */
+  readonly failed: number;
+  /** Events dropped from a full backlog or left undelivered at dispose. */
+  readonly dropped: number;
+}
+
+/**
+ * Creates a webhook emitter for one URL. `emit` only enqueues: one loop posts
+ * the events strictly in order, one request at a time over a keep-alive
+ * connection, so a slow or dead receiver delays nothing else (HTTP-14).
+ * Failed posts are logged and counted, never retried (a retry can duplicate
+ * an event the receiver did process). A 200 reply is read by its
+ * `Content-Type` (JSON or MessagePack) as a list of action requests, run one
+ * after another through the router with their responses discarded (WH-10,
+ * WH-11); anything malformed is logged, never thrown (WH-12, WH-14).
+ *
+ * @param router The router that runs actions returned in 200 replies.
+ * @param options URL, impl, token, timeout and limits.
+ * @returns The emitter; dispose it to drain what is queued.
+ * @throws {TypeError} When `url` is not an http(s) URL or the token has surrounding white space.
+ * @throws {RangeError} When a timeout or limit is out of range.
+ *
+ * @example Delivering one event to a loopback receiver
+ * ```ts
+ * import { createActionRouter, createEvent, createWebhookEmitter } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * const received: unknown[] = [];
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (r) => {
+ *   received.push(await r.json());
+ *   return new Response(null, { status: 204 });
+ * });
+ * const router = createActionRouter({ handlers: {}, bots: () => [] });
+ * {
+ *   await using webhook = createWebhookEmitter(router, {
+ *     url: `http://127.0.0.1:${server.addr.port}/`,
+ *     impl: "demo",
+ *   });
+ *   webhook.emit(createEvent({ type: "meta", detail_type: "heartbeat", interval: 5000 }));
+ * } // disposing drains the queue
+ * expect(received).toHaveLength(1);
+ * ```
+ */
+export function createWebhookEmitter(
+  router: ActionRouter,
+  options: WebhookOptions,
+): WebhookEmitter {
+  const where = "create webhook emitter";
+  const {
+    impl,
+    timeout = 5000,
+    maxBacklog = 1000,
+    drainTimeout = 5000,
+    heartbeat = true,
+    tokenInQuery = false,
+    userAgent = `OneBot/12 libob/${LIBOB_VERSION}`,
+  } = options;
+  if (typeof options.url !== "string" || !URL.canParse(options.url)) {
+    throw new TypeError(`Cannot ${where}: url must be a URL: current value is ${options.url}`);
+  }
+  const target = new URL(options.url);
+  if (target.protocol !== "http:" && target.protocol !== "https:") {
+    throw new TypeError(
+      `Cannot ${where}: url must use http: or https:: current value is ${redactUrl(options.url)}`,
+    );
+  }
+  checkInteger(where, "timeout", timeout, 0);
+  checkInteger(where, "maxBacklog", maxBacklog, 1);
+  checkInteger(where, "drainTimeout", drainTimeout, 0);
+  const accessToken = checkAccessToken(where, options.accessToken);
+  const headers: Record<string, string> = {
+    "Content-Type": MEDIA_TYPE.json,
+    "User-Agent": userAgent,
+    "X-OneBot-Version": "12",
+    "X-Impl": impl,
+  };
+  if (accessToken !== "") {
+    if (tokenInQuery) target.searchParams.set("access_token", accessToken);
+    else headers.Authorization = `Bearer ${accessToken}`;
+  }
+  const url = target.href;
+  const shownUrl = redactUrl(url);
+  const log = logger("webhook");
+
+  const queue: Event[] = [];
+  let head = 0;
+  let delivered = 0;
+  let failedPosts = 0;
+  let dropped = 0;
+  let draining: Promise<void> | undefined;
+  let closed = false;
+  const abort = new AbortController();
+
+  async function post(event: Event): Promise<void> {
+    let body: string;
+    try {
+      body = encodeJson(event);
+    } catch (error) {
+      log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
+        id: event.id,
+        error,
+      });
+      dropped++;
+      return;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers,
+        redirect: "manual", // a redirect is a failed push (WH-13), not a second POST elsewhere
+        body,
+        signal: timeout > 0
+          ? AbortSignal.any([abort.signal, AbortSignal.timeout(timeout)])
+          : abort.signal,
+      });
+    } catch (error) {
+      failedPosts++;
+      log.warn("Webhook {url} failed for event {id}: {error}", {
+        url: shownUrl,
+        id: event.id,
+        error,
+      });
+      return;
+    }
+    if (response.status === 204) {
+      delivered++;
+      await response.body?.cancel();
+      return;
+    }
+    if (response.status !== 200) {
+      failedPosts++;
+      log.warn("Webhook {url} answered {status} for event {id}", {
+        url: shownUrl,
+        status: response.status,
+        id: event.id,
+      });
+      await response.body?.cancel();
+      return;
+    }
+    delivered++;
+    await runReply(response);
+  }
+
+  /** WH-10..14: a 200 reply may carry a list of actions to run in order. */
+  async function runReply(response: Response): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await response.bytes();
+    } catch (error) {
+      log.warn("Webhook {url}: the reply body could not be read: {error}", {
+        url: shownUrl,
+        error,
+      });
+      return;
+    }
+    if (bytes.byteLength === 0) return;
+    const encoding = encodingOf(response.headers.get("content-type"));
+    if (encoding === undefined) {
+      log.error("Webhook {url}: unsupported reply Content-Type {type}", {
+        url: shownUrl,
+        type: response.headers.get("content-type"),
+      });
+      return;
+    }
+    let actions: unknown;
+    try {
+      actions = decode(bytes, encoding);
+    } catch {
+      log.error("Webhook {url}: the reply is not valid {encoding}", { url: shownUrl, encoding });
+      return;
+    }
+    if (!Array.isArray(actions)) {
+      log.error("Webhook {url}: the reply is not a list of action requests", { url: shownUrl });
+      return;
+    }
+    for (const request of actions) {
+      const result = await router(request, { connection: "http_webhook" });
+      if (result.status === "failed") {
+        log.warn("Webhook {url}: a returned action failed with {retcode}: {message}", {
+          url: shownUrl,
+          retcode: result.retcode,
+          message: result.message,
+        });
+      }
+    }
+  }
+
+  /** The one delivery loop; `draining` is set while it runs. */
+  async function drain(): Promise<void> {
+    await Promise.resolve(); // `draining` is assigned before the loop can finish
+    while (head < queue.length && !abort.signal.aborted) {
+      const event = queue[head]!;
+      queue[head++] = undefined as unknown as Event; // release it for the GC
+      await post(event);
+    }
+    queue.length = 0;
+    head = 0;
+    draining = undefined;
+  }
+
+  return {
+    emit(event) {
+      if (closed) return;
+      if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
+      if (queue.length - head >= maxBacklog) {
+        head++;
+        dropped++;
+        log.warn("Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event", {
+          url: shownUrl,
+          maxBacklog,
+        });
+      }
+      queue.push(event);
+      if (head > 1024 && head * 2 > queue.length) {
+        queue.splice(0, head); // a dead receiver must not grow the array forever
+        head = 0;
+      }
+      draining ??= drain();
+    },
+    get delivered() {
+      return delivered;
+    },
+    get failed() {
+      return failedPosts;
+    },
+    get dropped() {
+      return dropped;
+    },
+    async [Symbol.asyncDispose]() {
+      closed = true;
+      if (draining === undefined) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<"expired">((resolve) => {
+        timer = setTimeout(() => resolve("expired"), drainTimeout);
+      });
+      const outcome = await Promise.race([draining.then(() => "done" as const), expired]);
+      clearTimeout(timer);
+      if (outcome === "expired") {
+        const left = queue.length - head;
+        dropped += left;
+        log.warn(
+          "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
+          {
+            url: shownUrl,
+            left,
+            drainTimeout,
+          },
+        );
+        abort.abort();
+        await draining;
+      }
+    },
+  };
+}
+
+function checkInteger(where: string, name: string, value: unknown, min: number): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(
+      `Cannot ${where}: ${name} must be an integer >= ${min}: current value is ${value}`,
+    );
+  }
 }

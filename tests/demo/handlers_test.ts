@@ -698,8 +698,6 @@ Deno.test("createDemo() pushes events to the reverse WebSockets of parseDemoEnv 
 
 Deno.test({
   name: "createDemo() pushes events to the webhooks of parseDemoEnv (CONN-03, §1.2)",
-  // connection/webhook.ts is still a stub that posts nothing; enable this test with it.
-  ignore: true,
   async fn() {
     const posted: Event[] = [];
     const messagePosted = Promise.withResolvers<Event>();
