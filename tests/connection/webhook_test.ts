@@ -52,7 +52,9 @@ function notice(n: number): Event {
   return createEvent({ type: "notice", detail_type: "friend_increase", self, user_id: String(n) });
 }
 
-const noContent = () => new Response(null, { status: 204 });
+function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
 const emptyRouter = createActionRouter({ handlers: {}, bots: () => [self] });
 
 Deno.test("createWebhookEmitter() POSTs each event as JSON with the required headers (WH-01..07)", async () => {
