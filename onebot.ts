@@ -332,14 +332,26 @@ export function createOneBot(options: OneBotOptions): OneBot {
       accessToken: webhook.accessToken ?? accessToken,
     })
   );
-  const reverse = (options.websocketReverse ?? []).map((target) =>
-    connectReverseWebSocket(router, {
-      ...target,
-      impl,
-      accessToken: target.accessToken ?? accessToken,
-      greeting,
-    })
-  );
+  // Each reverse WebSocket starts connecting when created: if a later target is invalid, stop
+  // the earlier ones before throwing, or they would reconnect forever with no handle to stop them.
+  const reverse: EventSink[] = [];
+  try {
+    for (const target of options.websocketReverse ?? []) {
+      reverse.push(connectReverseWebSocket(router, {
+        ...target,
+        impl,
+        accessToken: target.accessToken ?? accessToken,
+        greeting,
+      }));
+    }
+  } catch (error) {
+    for (const started of reverse) {
+      Promise.resolve(started[Symbol.asyncDispose]()).catch((reason: unknown) =>
+        log.error("Stopping a reverse WebSocket failed: {reason}", { reason })
+      );
+    }
+    throw error;
+  }
   const sinks: EventSink[] = [...(websocket ? [websocket] : []), ...webhooks, ...reverse];
   const attached = new Set<EventSink>();
 

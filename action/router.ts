@@ -143,7 +143,14 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
   }
 
   return async function route(request, context) {
-    const result = await run(request, context);
+    let result: ActionResult<unknown>;
+    try {
+      result = await run(request, context);
+    } catch (error) {
+      // Only the caller's `bots()` can throw outside the handler's try: still answer (RESP-03).
+      log.error("Routing a request failed: {error}", { error });
+      result = failed(RETCODE.INTERNAL_HANDLER_ERROR, "the request could not be routed");
+    }
     return toResponse(result, echoOf(request));
   };
 }

@@ -134,7 +134,7 @@ export function createHttpHandler(
       });
     }
     const length = request.headers.get("content-length");
-    const declared = length === null ? undefined : Number(length);
+    const declared = length === null || !/^\d+$/.test(length) ? undefined : Number(length);
     if (declared !== undefined && declared > maxBodySize) {
       return await refuse(request, 413, "Content Too Large");
     }
@@ -142,7 +142,10 @@ export function createHttpHandler(
     const body = declared === undefined
       ? await readBody(request, maxBodySize)
       : await request.bytes().catch(() => "failed" as const);
-    if (body === "too large") return new Response("Content Too Large", { status: 413 });
+    // A Request built in-process may declare less than it carries; Deno.serve never does.
+    if (body === "too large" || (body !== "failed" && body.byteLength > maxBodySize)) {
+      return new Response("Content Too Large", { status: 413 });
+    }
     let response: ActionResponse;
     if (body === "failed") {
       response = toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined);

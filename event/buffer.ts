@@ -97,6 +97,12 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
     const count = limit > 0 && limit < available ? limit : available;
     const taken = items.slice(head, head + count);
     head += count;
+    compact();
+    return taken;
+  }
+
+  // Drops consumed and overflowed slots, so memory stays bounded by `size` even when nobody polls.
+  function compact(): void {
     if (head === items.length) {
       items = [];
       head = 0;
@@ -104,7 +110,6 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
       items = items.slice(head);
       head = 0;
     }
-    return taken;
   }
 
   // Woken in a microtask so that a synchronous burst of events reaches one poll together.
@@ -130,6 +135,7 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
       if (size > 0 && items.length - head > size) {
         head++;
         dropped++;
+        compact();
       }
       if (waiters.length > 0 && !wakeQueued) {
         wakeQueued = true;

@@ -1,141 +1,381 @@
+// Rule tests for action/router.ts: routing, self resolution and the response envelope
+// (REQ-01..06, RESP-01..03, §2.4). The router is called directly; transports are tested elsewhere.
 import { expect } from "expect";
-import { createActionRouter, failed, mergeHandlers, ok, withMetaActions } from "../../mod.ts";
-import type { ActionContext, AnyActionHandlers } from "../../mod.ts";
+import { withMetaActions } from "../../action/meta.ts";
+import { failed, ok } from "../../action/result.ts";
+import { createActionRouter, META_ACTIONS, toResponse } from "../../action/router.ts";
+import type {
+  ActionContext,
+  ActionResponse,
+  AnyActionHandlers,
+  ConnectionKind,
+} from "../../action/types.ts";
+import type { BotSelf } from "../../event/types.ts";
 
-const alice = { platform: "demo", user_id: "alice" };
-const bob = { platform: "demo", user_id: "bob" };
+const alice: BotSelf = { platform: "demo", user_id: "alice" };
+const bob: BotSelf = { platform: "demo", user_id: "bob" };
+const eve: BotSelf = { platform: "demo", user_id: "eve" };
 const version = { impl: "x", version: "1", onebot_version: "12" as const };
+const http = { connection: "http" as ConnectionKind };
 
-function routerWith(handlers: AnyActionHandlers, bots = [alice]) {
+/** A router over `handlers` plus the meta actions, serving `bots`. */
+function routerWith(handlers: AnyActionHandlers, bots: readonly BotSelf[] = [alice]) {
   return createActionRouter({
     handlers: withMetaActions(handlers, { version, status: () => ({ good: true, bots: [] }) }),
     bots: () => bots,
   });
 }
 
-const seen: ActionContext[] = [];
-const whoami = { whoami: (_: unknown, context: ActionContext) => ok(seen.push(context) && null) };
+/** A handler that records the context it ran with. */
+function recorder(): { seen: ActionContext[]; handlers: AnyActionHandlers } {
+  const seen: ActionContext[] = [];
+  return {
+    seen,
+    handlers: {
+      whoami: (_params: unknown, context: ActionContext) => {
+        seen.push(context);
+        return ok(null);
+      },
+    },
+  };
+}
 
-Deno.test("router: several bots and no self on a non-meta action → 10101 (REQ-02, REQ-03)", async () => {
-  const route = routerWith(whoami, [alice, bob]);
-  expect((await route({ action: "whoami", params: {} }, { connection: "http" })).retcode).toBe(
-    10101,
+const ENVELOPE = ["data", "message", "retcode", "status"];
+
+function expectEnvelope(response: ActionResponse, echo?: string): void {
+  const keys = Object.keys(response).sort();
+  expect(keys).toEqual(echo === undefined ? ENVELOPE : [...ENVELOPE, "echo"].sort());
+  if (echo !== undefined) expect(response.echo).toBe(echo);
+  expect(Number.isSafeInteger(response.retcode)).toBe(true);
+  expect(typeof response.message).toBe("string");
+  expect(response.status === "ok").toBe(response.retcode === 0); // RESP-02
+  if (response.status === "ok") expect(response.message).toBe("");
+}
+
+// ---- REQ-01 / 10002 -----------------------------------------------------------------------
+
+Deno.test("createActionRouter() answers 10001 for a malformed envelope, keeping a string echo (REQ-01, RESP-03)", async () => {
+  const route = routerWith({ ping: () => ok("pong") });
+  for (
+    const request of [null, [], "ping", { action: "ping" }, { action: 1, params: {} }, {
+      action: "ping",
+      params: [],
+    }]
+  ) {
+    const response = await route(request, http);
+    expect(response.retcode).toBe(10001);
+    expectEnvelope(response);
+  }
+  const kept = await route({ action: "ping", params: null, echo: "e1" }, http);
+  expect(kept.retcode).toBe(10001);
+  expectEnvelope(kept, "e1");
+});
+
+Deno.test("createActionRouter() answers 10002 for an action without a handler (§2.4)", async () => {
+  const route = routerWith({ ping: () => ok("pong") });
+  const response = await route({ action: "send_message", params: {}, echo: "1" }, http);
+  expect(response).toEqual({
+    status: "failed",
+    retcode: 10002,
+    data: null,
+    message: "unsupported action: send_message",
+    echo: "1",
+  });
+});
+
+Deno.test("createActionRouter() answers 10002 for Object.prototype names, never reaching the prototype (§2.4)", async () => {
+  // A plain literal, not merged: only own properties may count as handlers.
+  const route = createActionRouter({ handlers: { ping: () => ok("pong") }, bots: () => [alice] });
+  for (
+    const action of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", ""]
+  ) {
+    const response = await route({ action, params: {} }, http);
+    expect(response.retcode).toBe(10002);
+    expectEnvelope(response);
+  }
+});
+
+Deno.test("createActionRouter() clips a long unknown action name in its message (§2.4)", async () => {
+  const route = routerWith({});
+  const response = await route({ action: "x".repeat(10_000), params: {} }, http);
+  expect(response.retcode).toBe(10002);
+  expect(response.message.length).toBeLessThan(200);
+});
+
+// ---- REQ-02..06 ---------------------------------------------------------------------------
+
+Deno.test("createActionRouter() answers 10101 for a non-meta action without self when several bots share it (REQ-02, REQ-03)", async () => {
+  const { seen, handlers } = recorder();
+  const route = routerWith(handlers, [alice, bob]);
+  const response = await route({ action: "whoami", params: {} }, http);
+  expect(response.retcode).toBe(10101);
+  expect(seen).toEqual([]);
+});
+
+Deno.test("createActionRouter() answers 10102 for an unknown self when several bots share it (REQ-04)", async () => {
+  const { seen, handlers } = recorder();
+  const route = routerWith(handlers, [alice, bob]);
+  expect((await route({ action: "whoami", params: {}, self: eve }, http)).retcode).toBe(10102);
+  const otherPlatform = { platform: "other", user_id: "alice" };
+  expect((await route({ action: "whoami", params: {}, self: otherPlatform }, http)).retcode)
+    .toBe(10102);
+  expect(seen).toEqual([]);
+});
+
+Deno.test("createActionRouter() gives the handler the named bot as context.self (REQ-02)", async () => {
+  const { seen, handlers } = recorder();
+  const route = routerWith(handlers, [alice, bob]);
+  const response = await route({ action: "whoami", params: {}, self: bob }, {
+    connection: "websocket",
+  });
+  expect(response.retcode).toBe(0);
+  expect(seen).toEqual([{ connection: "websocket", self: bob }]);
+});
+
+Deno.test("createActionRouter() with one bot and no self runs the action as that bot (REQ-05)", async () => {
+  const { seen, handlers } = recorder();
+  const route = routerWith(handlers, [alice]);
+  expect((await route({ action: "whoami", params: {} }, http)).retcode).toBe(0);
+  expect(seen[0]!.self).toEqual(alice);
+});
+
+Deno.test("createActionRouter() with one bot answers 10102 for an unknown self (REQ-05)", async () => {
+  const { seen, handlers } = recorder();
+  const route = routerWith(handlers, [alice]);
+  expect((await route({ action: "whoami", params: {}, self: eve }, http)).retcode).toBe(10102);
+  expect((await route({ action: "whoami", params: {}, self: alice }, http)).retcode).toBe(0);
+  expect(seen.map((context) => context.self)).toEqual([alice]);
+});
+
+Deno.test("createActionRouter() with no bot at all answers 10101 for non-meta actions (REQ-03)", async () => {
+  const { handlers } = recorder();
+  const route = routerWith(handlers, []);
+  expect((await route({ action: "whoami", params: {} }, http)).retcode).toBe(10101);
+});
+
+Deno.test("createActionRouter() never requires self for meta actions (REQ-06)", async () => {
+  for (const bots of [[alice, bob], [alice], []]) {
+    const route = routerWith({}, bots);
+    for (const action of ["get_version", "get_status", "get_supported_actions"]) {
+      const response = await route({ action, params: {} }, http);
+      expect(response.retcode).toBe(0);
+    }
+  }
+});
+
+Deno.test("createActionRouter() ignores an unknown self on meta actions (REQ-06 decision)", async () => {
+  const route = routerWith({}, [alice, bob]);
+  const response = await route({ action: "get_version", params: {}, self: eve }, http);
+  expect(response).toEqual({ status: "ok", retcode: 0, data: version, message: "" });
+});
+
+Deno.test("createActionRouter() reads the bot list on every request (REQ-04)", async () => {
+  const { handlers } = recorder();
+  let bots: BotSelf[] = [alice];
+  const route = createActionRouter({ handlers, bots: () => bots });
+  expect((await route({ action: "whoami", params: {}, self: bob }, http)).retcode).toBe(10102);
+  bots = [alice, bob];
+  expect((await route({ action: "whoami", params: {}, self: bob }, http)).retcode).toBe(0);
+});
+
+Deno.test("createActionRouter() honours a custom metaActions set (REQ-06)", async () => {
+  const { handlers } = recorder();
+  const route = createActionRouter({
+    handlers,
+    bots: () => [alice, bob],
+    metaActions: new Set(["whoami"]),
+  });
+  expect((await route({ action: "whoami", params: {} }, http)).retcode).toBe(0);
+  expect(META_ACTIONS).toEqual(
+    new Set(["get_latest_events", "get_supported_actions", "get_status", "get_version"]),
   );
 });
 
-Deno.test("router: an unknown self → 10102, on shared and single-bot routers (REQ-04, REQ-05)", async () => {
-  for (const bots of [[alice, bob], [alice]]) {
-    const route = routerWith(whoami, bots);
-    const request = { action: "whoami", params: {}, self: { platform: "demo", user_id: "eve" } };
-    expect((await route(request, { connection: "http" })).retcode).toBe(10102);
+// ---- RESP-01..03 --------------------------------------------------------------------------
+
+Deno.test("createActionRouter() answers exactly status, retcode, data, message, with data null for ok(null) (RESP-01)", async () => {
+  const route = routerWith({ nothing: () => ok(null) });
+  const response = await route({ action: "nothing", params: {} }, http);
+  expect(response).toEqual({ status: "ok", retcode: 0, data: null, message: "" });
+  expectEnvelope(response);
+  expect(JSON.stringify(response)).toBe('{"status":"ok","retcode":0,"data":null,"message":""}');
+});
+
+Deno.test("createActionRouter() drops extra fields a handler puts on its result (RESP-01)", async () => {
+  const route = routerWith({
+    extra:
+      (() => ({ status: "ok", retcode: 0, data: 1, message: "", echo: "x", more: 2 })) as never,
+  });
+  expect(await route({ action: "extra", params: {} }, http)).toEqual({
+    status: "ok",
+    retcode: 0,
+    data: 1,
+    message: "",
+  });
+});
+
+Deno.test("createActionRouter() returns echo only when the request had one, never echo: null (RESP-01, §2.3)", async () => {
+  const route = routerWith({ nothing: () => ok(null) });
+  const without = await route({ action: "nothing", params: {} }, http);
+  expect("echo" in without).toBe(false);
+  const nullEcho = await route({ action: "nothing", params: {}, echo: null }, http);
+  expect("echo" in nullEcho).toBe(false);
+  expect(JSON.stringify(nullEcho)).not.toContain('"echo":');
+});
+
+Deno.test("createActionRouter() returns echo unchanged: unicode, empty, long (§2.3 echo)", async () => {
+  const route = routerWith({ nothing: () => ok(null) });
+  for (const echo of ["", "é🙂\n\u0000", "x".repeat(5000), "  padded  ", "123"]) {
+    const response = await route({ action: "nothing", params: {}, echo }, http);
+    expectEnvelope(response, echo);
   }
 });
 
-Deno.test("router: a known self reaches the handler's context", async () => {
-  const route = routerWith(whoami, [alice, bob]);
-  seen.length = 0;
-  await route({ action: "whoami", params: {}, self: bob }, { connection: "websocket" });
-  expect(seen[0]).toEqual({ connection: "websocket", self: bob });
-});
-
-Deno.test("router: one bot and no self → that bot; no bot at all → 10101", async () => {
-  seen.length = 0;
-  await routerWith(whoami)({ action: "whoami", params: {} }, { connection: "http" });
-  expect(seen[0]!.self).toEqual(alice);
-  const none = routerWith(whoami, []);
-  expect((await none({ action: "whoami", params: {} }, { connection: "http" })).retcode)
-    .toBe(10101);
-});
-
-Deno.test("router: meta actions never require self, and ignore an unknown one (REQ-06)", async () => {
-  const route = routerWith({}, [alice, bob]);
-  for (
-    const request of [
-      { action: "get_version", params: {} },
-      { action: "get_status", params: {}, self: { platform: "demo", user_id: "eve" } },
-    ]
-  ) {
-    expect((await route(request, { connection: "http" })).retcode).toBe(0);
+Deno.test("createActionRouter() pairs status ok with retcode 0 and failed with non-zero (RESP-02)", async () => {
+  const route = routerWith({
+    good: () => ok({ a: 1 }),
+    bad: () => failed(35001, "no such user"),
+    thrown: () => {
+      throw new Error("x");
+    },
+  });
+  for (const action of ["good", "bad", "thrown", "missing"]) {
+    expectEnvelope(await route({ action, params: {} }, http));
   }
 });
 
-Deno.test("router: any throw becomes 20002 with no stack in the message (RESP-03)", async () => {
-  const throwers: AnyActionHandlers = {
-    error: () => {
-      throw new Error("secret detail");
-    },
-    string: () => {
-      throw "oops";
-    },
-    undefined: () => {
-      throw undefined;
-    },
-    rejects: () => Promise.reject(new TypeError("x")),
-  };
-  const route = routerWith(throwers);
-  for (const action of Object.keys(throwers)) {
-    const response = await route({ action, params: {}, echo: "e" }, { connection: "http" });
+const throwers: [string, () => never | Promise<never>][] = [
+  ["an Error", () => {
+    throw new Error("secret detail at /home/me/app.ts:1:1");
+  }],
+  ["a string", () => {
+    throw "oops";
+  }],
+  ["undefined", () => {
+    throw undefined;
+  }],
+  ["null", () => {
+    throw null;
+  }],
+  ["a rejected promise", () => Promise.reject(new TypeError("secret detail"))],
+];
+for (const [name, handler] of throwers) {
+  Deno.test(`createActionRouter() answers 20002 without a stack when a handler throws ${name} (RESP-03)`, async () => {
+    const route = routerWith({ explode: handler });
+    const response = await route({ action: "explode", params: {}, echo: "e" }, http);
     expect(response).toEqual({
       status: "failed",
       retcode: 20002,
       data: null,
-      message: `the handler for ${action} failed`,
+      message: "the handler for explode failed",
       echo: "e",
     });
-  }
-});
+    expect(response.message).not.toContain("secret");
+  });
+}
 
-Deno.test("router: a result that is not an ok/failed record becomes 20001 (RESP-03)", async () => {
-  const bad: AnyActionHandlers = {
-    none: (() => undefined) as never,
-    bare: (() => ({ user_id: "1" })) as never,
-    mixed: (() => ({ status: "ok", retcode: 5, data: null, message: "" })) as never,
-    noData: (() => ({ status: "ok", retcode: 0, message: "" })) as never,
-  };
-  const route = routerWith(bad);
-  for (const action of Object.keys(bad)) {
-    expect((await route({ action, params: {} }, { connection: "http" })).retcode).toBe(20001);
-  }
-});
+const badResults: [string, unknown][] = [
+  ["undefined", undefined],
+  ["a bare object", { user_id: "1" }],
+  ['{status: "ok", retcode: 5}', { status: "ok", retcode: 5, data: null, message: "" }],
+  ["an ok without data", { status: "ok", retcode: 0, message: "" }],
+  ["ok(undefined)", ok(undefined)],
+  ["a failure with a reserved code", { status: "failed", retcode: 40000, data: null, message: "" }],
+  ["a number", 42],
+];
+for (const [name, value] of badResults) {
+  Deno.test(`createActionRouter() answers 20001 when a handler returns ${name} (RESP-03)`, async () => {
+    const route = routerWith({
+      bad: (() => value) as never,
+      badAsync: (() => Promise.resolve(value)) as never,
+    });
+    for (const action of ["bad", "badAsync"]) {
+      const response = await route({ action, params: {}, echo: "e" }, http);
+      expect(response.retcode).toBe(20001);
+      expectEnvelope(response, "e");
+    }
+  });
+}
 
-Deno.test("router: a thrown failed(...) is the answer", async () => {
+Deno.test("createActionRouter() uses a thrown or rejected failed(...) as the answer (RESP-03)", async () => {
   const route = routerWith({
     deep: () => {
       throw failed(35001, "no such user");
     },
+    rejects: () => Promise.reject(failed(10003, "user_id is required")),
   });
-  expect(await route({ action: "deep", params: {} }, { connection: "http" })).toEqual({
+  expect(await route({ action: "deep", params: {} }, http)).toEqual({
     status: "failed",
     retcode: 35001,
     data: null,
     message: "no such user",
   });
+  expect((await route({ action: "rejects", params: {} }, http)).retcode).toBe(10003);
 });
 
-Deno.test("router: responses have exactly the four fields, echo only when given, data null by default (RESP-01, RESP-02)", async () => {
-  const route = routerWith({ nothing: () => ok(null), value: () => ok({ a: 1 }) });
-  expect(await route({ action: "nothing", params: {} }, { connection: "http" })).toEqual({
-    status: "ok",
-    retcode: 0,
+Deno.test("createActionRouter() never rejects, even when the bot list throws (RESP-03)", async () => {
+  const route = createActionRouter({
+    handlers: { ping: () => ok("pong") },
+    bots: () => {
+      throw new Error("bot store down");
+    },
+  });
+  const response = await route({ action: "ping", params: {}, echo: "e" }, http);
+  expect(response.retcode).toBe(20002);
+  expectEnvelope(response, "e");
+});
+
+// ---- validators ---------------------------------------------------------------------------
+
+Deno.test("createActionRouter() runs validators before handlers: converted params, failures, throws (§2.4 10003)", async () => {
+  const received: unknown[] = [];
+  const route = createActionRouter({
+    handlers: {
+      sync: (params: unknown) => ok(received.push(params) && null),
+      async: (params: unknown) => ok(received.push(params) && null),
+      refuses: () => ok(null),
+      throws: () => ok(null),
+    },
+    bots: () => [alice],
+    validators: {
+      sync: (params) => ({ ...params, added: true }),
+      async: (params) => Promise.resolve({ ...params, awaited: true }),
+      refuses: () => failed(10003, "n must be a number"),
+      throws: () => {
+        throw new Error("validator bug");
+      },
+    },
+  });
+  expect((await route({ action: "sync", params: { n: 1 } }, http)).retcode).toBe(0);
+  expect((await route({ action: "async", params: {} }, http)).retcode).toBe(0);
+  expect(received).toEqual([{ n: 1, added: true }, { awaited: true }]);
+  expect(await route({ action: "refuses", params: {} }, http)).toEqual({
+    status: "failed",
+    retcode: 10003,
     data: null,
-    message: "",
+    message: "n must be a number",
   });
-  const withEcho = await route({ action: "value", params: {}, echo: "" }, { connection: "http" });
-  expect(withEcho.echo).toBe("");
-  const unicode = await route({ action: "value", params: {}, echo: "é🙂\n" }, {
-    connection: "http",
-  });
-  expect(unicode.echo).toBe("é🙂\n");
+  expect((await route({ action: "throws", params: {} }, http)).retcode).toBe(20002);
 });
 
-Deno.test("get_supported_actions lists exactly the merged handlers plus meta actions (META-01)", async () => {
-  const merged = mergeHandlers({ a: () => ok(1), b: undefined }, { c: () => ok(2) });
-  const route = routerWith(merged);
-  const response = await route({ action: "get_supported_actions", params: {} }, {
-    connection: "http",
+Deno.test("createActionRouter() checks self before validating params (REQ-04 before 10003)", async () => {
+  const route = createActionRouter({
+    handlers: { act: () => ok(null) },
+    bots: () => [alice],
+    validators: { act: () => failed(10003) },
   });
-  expect((response.data as string[]).sort()).toEqual(
-    ["a", "c", "get_status", "get_supported_actions", "get_version"].sort(),
-  );
-  expect((await route({ action: "b", params: {} }, { connection: "http" })).retcode).toBe(10002);
+  expect((await route({ action: "act", params: {}, self: eve }, http)).retcode).toBe(10102);
+});
+
+// ---- toResponse ---------------------------------------------------------------------------
+
+Deno.test("toResponse() builds the four fields, turns undefined data into null, and adds echo only when given (RESP-01)", () => {
+  expect(toResponse(failed(10002), undefined)).toEqual({
+    status: "failed",
+    retcode: 10002,
+    data: null,
+    message: "unsupported action",
+  });
+  const response = toResponse({ status: "ok", retcode: 0, data: undefined, message: "" }, "");
+  expect(response).toEqual({ status: "ok", retcode: 0, data: null, message: "", echo: "" });
 });
