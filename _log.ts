@@ -8,7 +8,14 @@
 import { getLogger } from "@logtape/logtape";
 
 /** Areas libob logs under, as `["libob", area]` categories. */
-type Area = "router" | "http" | "websocket" | "websocket_reverse" | "webhook" | "onebot";
+type Area =
+  | "router"
+  | "http"
+  | "websocket"
+  | "websocket_reverse"
+  | "webhook"
+  | "onebot"
+  | "file";
 
 /** The subset of a logtape logger libob uses; keeps logtape types private. */
 export interface Log {

@@ -203,9 +203,27 @@ export {
   type WebSocketHandlerOptions,
 } from "./connection/mod.ts";
 export {
+  type ByteRange,
+  createFileActions,
+  createFsFileStore,
+  createMemoryFileStore,
+  FILE_RETCODE,
+  type FileActions,
+  type FileActionsOptions,
+  type FileRecord,
+  type FileStore,
+  type FileUrl,
+  type FsFileStoreOptions,
+  isSha256Hex,
+  type MemoryFileStoreOptions,
+  type NewFile,
+  sha256Hex,
+} from "./file/mod.ts";
+export {
   createOneBot,
   NAME_REGEXP,
   type OneBot,
+  type OneBotCompatOptions,
   type OneBotHttpOptions,
   type OneBotOptions,
   type OneBotReverseWebSocketOptions,

@@ -104,9 +104,16 @@ export interface OneBotWebhookOptions {
   userAgent?: string;
   /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
   maxBacklog?: number;
-  /** Send heartbeats to this webhook too. Default `true`. */
+  /**
+   * Send heartbeats to this webhook too (when `heartbeat` is on): when
+   * `false`, the webhook skips `meta.heartbeat` events. Default `true`, as
+   * go-libonebot does; the spec does not exclude them (WH-15).
+   */
   heartbeat?: boolean;
-  /** How long dispose waits for queued posts, in ms. Default 5000. */
+  /**
+   * How long dispose waits for queued posts, in ms; then the post in flight
+   * is aborted and the rest dropped (logged). Default 5000.
+   */
   drainTimeout?: number;
 }
 
@@ -127,10 +134,18 @@ export interface OneBotReverseWebSocketOptions {
   accessToken?: string | undefined;
   /** Milliseconds between reconnect attempts, > 0. Default 5000. */
   reconnectInterval?: number;
+  /** Milliseconds an attempt may take to open before it counts as failed, > 0. Default 10000. */
+  handshakeTimeout?: number;
   /** Send the token as `access_token` in the URL instead of a header. Default `false`. */
   tokenInQuery?: boolean;
   /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
   userAgent?: string;
+  /**
+   * The subprotocols offered, in order: distinct tokens, at least one.
+   * Default `["12.<impl>"]` (WSR-03). `["12", "12.<impl>"]` also suits
+   * applications that require a bare `12` (alemonjs).
+   */
+  subprotocols?: readonly string[];
   /** Non-meta events kept while disconnected (oldest dropped). Default 1000. */
   maxBacklog?: number;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
@@ -189,6 +204,34 @@ export interface OneBotOptions {
   websocketReverse?: readonly OneBotReverseWebSocketOptions[];
   /** Heartbeat interval in ms on every push connection, or `false` (default). */
   heartbeat?: { interval: number } | false;
+  /** Opt-in, spec-legal tweaks for applications that need them ({@linkcode OneBotCompatOptions}). */
+  compat?: OneBotCompatOptions;
+}
+
+/**
+ * Opt-in compatibility options of {@linkcode createOneBot}: each stays within
+ * the spec and only helps applications that need more than it asks for. All
+ * are off by default.
+ *
+ * @example For alemonjs' OneBot 12 adapter (`@alemonjs/onebot`)
+ * ```ts
+ * import type { OneBotCompatOptions } from "@libob/libob";
+ *
+ * // alemonjs also needs the reverse WebSocket subprotocol `12`:
+ * // websocketReverse: [{ url, subprotocols: ["12", "12.my-impl"] }]
+ * const compat: OneBotCompatOptions = { metaSelf: true };
+ * ```
+ */
+export interface OneBotCompatOptions {
+  /**
+   * Give meta events (`meta.connect`, `meta.heartbeat`,
+   * `meta.status_update`) the `self` of the first bot, in the order of
+   * `bots` and {@linkcode OneBot.updateBot} calls; with no bot they carry
+   * none. The spec neither requires nor forbids `self` on meta events
+   * (checklist §9.2 item 21); some applications (alemonjs) ignore every frame
+   * without it, others (go-libonebot) reject it. Default `false`.
+   */
+  metaSelf?: boolean;
 }
 
 /**
@@ -273,6 +316,12 @@ export function createOneBot(options: OneBotOptions): OneBot {
     throw new TypeError("Cannot create OneBot: version must be a non-empty string");
   }
   const accessToken = checkAccessToken("create OneBot", options.accessToken);
+  const metaSelf = options.compat?.metaSelf ?? false;
+  if (typeof metaSelf !== "boolean") {
+    throw new TypeError(
+      `Cannot create OneBot: compat.metaSelf must be a boolean: current value is ${metaSelf}`,
+    );
+  }
   if (
     heartbeat !== false && (!Number.isSafeInteger(heartbeat.interval) || heartbeat.interval <= 0)
   ) {
@@ -296,6 +345,11 @@ export function createOneBot(options: OneBotOptions): OneBot {
   function status(): StatusData {
     return { good, bots: [...bots.values()].map((bot) => structuredClone(bot)) };
   }
+  /** compat.metaSelf: the first bot's `self` on a meta event (§9.2 item 21). */
+  function meta(event: Event): Event {
+    const first = metaSelf ? bots.values().next().value : undefined;
+    return first === undefined ? event : { ...event, self: { ...first.self } };
+  }
   const handlers = withMetaActions(options.handlers, { version, status });
   const router = createActionRouter({
     handlers,
@@ -308,7 +362,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
       ...validators,
     },
   });
-  const greeting: Greeting = () => [connectEvent(version), statusUpdateEvent(status())];
+  const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
 
   const http = options.http ?? {};
   const buffer = http !== false && (http.eventEnabled ?? true)
@@ -360,16 +414,18 @@ export function createOneBot(options: OneBotOptions): OneBot {
     for (const sink of sinks) sink.emit(event);
     for (const sink of attached) sink.emit(event);
   }
-  const beat = heartbeat === false ? undefined : startHeartbeat(push, heartbeat.interval);
+  const beat = heartbeat === false
+    ? undefined
+    : startHeartbeat((event) => push(meta(event)), heartbeat.interval);
   // META-S2: one status_update to each webhook after start; WebSockets get theirs in the greeting.
   if (webhooks.length > 0) {
-    const update = statusUpdateEvent(status());
+    const update = meta(statusUpdateEvent(status()));
     for (const webhook of webhooks) webhook.emit(update);
   }
 
   function statusChanged(): void {
     botsChanged();
-    push(statusUpdateEvent(status()));
+    push(meta(statusUpdateEvent(status())));
   }
 
   let disposed = false;

@@ -1,6 +1,7 @@
 /**
  * libob's house rules as a `deno lint` plugin (design.md §12): no classes,
- * no default export outside `demo/`, no Node APIs, no top-level arrow
+ * no default export outside `demo/` and `examples/` (`deno serve` entries),
+ * no Node APIs, no top-level arrow
  * functions.
  *
  * @module
@@ -20,12 +21,12 @@ const plugin: Deno.lint.Plugin = {
     },
     "no-default-export": {
       create(context) {
-        if (context.filename.includes("/demo/")) return {};
+        if (/\/(demo|examples)\//.test(context.filename)) return {};
         return {
           ExportDefaultDeclaration(node) {
             context.report({
               node,
-              message: "only demo/ has a default export (the deno serve entry)",
+              message: "only demo/ and examples/ have default exports (deno serve entries)",
             });
           },
         };

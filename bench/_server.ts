@@ -3,7 +3,10 @@
 // not share its thread: `deno run -A bench/_server.ts <kind>`. Prints "listening <port>".
 //   bare-http  fixed get_version body on POST; GET /connections counts client TCP ports
 //   bare-ws    WebSocket echo of a fixed get_version response; GET /rss
-//   libob      createOneBot with bench.emit / bench.rss actions; BENCH_WEBHOOK_URL adds a webhook
+//   libob      createOneBot with bench.emit / bench.rss / bench.memory actions; BENCH_WEBHOOK_URL
+//              adds a webhook, BENCH_REVERSE_URL a reverse WebSocket, BENCH_EVENT_BUFFER_SIZE
+//              sets the get_latest_events buffer (default 0: unlimited), BENCH_HEARTBEAT_MS
+//              turns heartbeats on. Run with --v8-flags=--expose-gc for bench.memory to GC first.
 import { createEvent, createOneBot, encodeMsgpack, LIBOB_VERSION, ok } from "../mod.ts";
 
 const kind = Deno.args[0];
@@ -43,12 +46,17 @@ function bareWs(): Deno.ServeHandler {
 function libob(): Deno.ServeHandler {
   const self = { platform: "bench", user_id: "bot" };
   const webhook = Deno.env.get("BENCH_WEBHOOK_URL");
+  const reverse = Deno.env.get("BENCH_REVERSE_URL");
+  const heartbeat = Number(Deno.env.get("BENCH_HEARTBEAT_MS") ?? "0");
+  let emitted = 0; // "bench.n": one running number over every emitted event
   const onebot = createOneBot({
     impl: "libob-bench",
     version: LIBOB_VERSION,
     bots: [{ self, online: true }],
-    http: { eventBufferSize: 0 },
+    http: { eventBufferSize: Number(Deno.env.get("BENCH_EVENT_BUFFER_SIZE") ?? "0") },
     ...(webhook ? { httpWebhook: [{ url: webhook, timeout: 0 }] } : {}),
+    ...(reverse ? { websocketReverse: [{ url: reverse, reconnectInterval: 500 }] } : {}),
+    ...(heartbeat > 0 ? { heartbeat: { interval: heartbeat } } : {}),
     handlers: {
       "bench.emit": (params: { count?: number }) => {
         const count = params.count ?? 1;
@@ -58,12 +66,19 @@ function libob(): Deno.ServeHandler {
             detail_type: "bench.tick",
             self,
             "bench.seq": seq,
+            "bench.n": emitted++,
             "bench.t": performance.timeOrigin + performance.now(),
           }));
         }
         return ok(null);
       },
       "bench.rss": () => ok(Deno.memoryUsage().rss),
+      "bench.memory": () => {
+        // Exposed by --v8-flags=--expose-gc: collect first, so heapUsed is what is live.
+        (globalThis as { gc?: () => void }).gc?.();
+        const { rss, heapUsed } = Deno.memoryUsage();
+        return ok({ rss, heapUsed, emitted });
+      },
     },
   });
   return onebot.fetch;

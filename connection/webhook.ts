@@ -38,9 +38,18 @@ export interface WebhookOptions {
   userAgent?: string;
   /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
   maxBacklog?: number;
-  /** Send `meta.heartbeat` events to this webhook. Default `true` (WH-15). */
+  /**
+   * Send `meta.heartbeat` events to this webhook: when `false`, `emit` skips
+   * `meta.heartbeat` events (and only those). Default `true`: the spec does
+   * not exclude heartbeats from webhooks and go-libonebot sends them, while
+   * walle-core does not (WH-15, checklist §9.1 item 17).
+   */
   heartbeat?: boolean;
-  /** How long dispose waits for queued and in-flight posts, in ms. Default 5000. */
+  /**
+   * How long dispose waits for queued and in-flight posts, in ms. When it
+   * runs out, the request in flight is aborted (counted as failed) and the
+   * events still queued are dropped (counted and logged). Default 5000.
+   */
   drainTimeout?: number;
 }
 
@@ -59,7 +68,7 @@ export interface WebhookEmitter extends EventSink {
   readonly delivered: number;
   /** Posts that failed: network error, timeout or another status (WH-08, WH-13). */
   readonly failed: number;
-  /** Events dropped from a full backlog or left undelivered at dispose. */
+  /** Events dropped: from a full backlog, left queued at dispose, or emitted after it. */
   readonly dropped: number;
 }
 
@@ -67,8 +76,11 @@ export interface WebhookEmitter extends EventSink {
  * Creates a webhook emitter for one URL. `emit` only enqueues: one loop posts
  * the events strictly in order, one request at a time over a keep-alive
  * connection, so a slow or dead receiver delays nothing else (HTTP-14).
- * Failed posts are logged and counted, never retried (a retry can duplicate
- * an event the receiver did process). A 200 reply is read by its
+ * Failed posts (network error, timeout, a status other than 204 or 200) are
+ * logged and counted, never retried: a retry can duplicate an event the
+ * receiver did process, and the spec leaves retrying open (§9.1 item 17).
+ * Beyond `maxBacklog` queued events the oldest is dropped and counted. The
+ * access token never appears in a log line. A 200 reply is read by its
  * `Content-Type` (JSON or MessagePack) as a list of action requests, run one
  * after another through the router with their responses discarded (WH-10,
  * WH-11); anything malformed is logged, never thrown (WH-12, WH-14).
@@ -76,7 +88,8 @@ export interface WebhookEmitter extends EventSink {
  * @param router The router that runs actions returned in 200 replies.
  * @param options URL, impl, token, timeout and limits.
  * @returns The emitter; dispose it to drain what is queued.
- * @throws {TypeError} When `url` is not an http(s) URL or the token has surrounding white space.
+ * @throws {TypeError} When `url` is not an http(s) URL, `impl` is empty, a header value
+ * is invalid, or the token has surrounding white space.
  * @throws {RangeError} When a timeout or limit is out of range.
  *
  * @example Delivering one event to a loopback receiver
@@ -115,7 +128,9 @@ export function createWebhookEmitter(
     userAgent = `OneBot/12 libob/${LIBOB_VERSION}`,
   } = options;
   if (typeof options.url !== "string" || !URL.canParse(options.url)) {
-    throw new TypeError(`Cannot ${where}: url must be a URL: current value is ${options.url}`);
+    throw new TypeError(
+      `Cannot ${where}: url must be a URL: current value is ${redactUrl(String(options.url))}`,
+    );
   }
   const target = new URL(options.url);
   if (target.protocol !== "http:" && target.protocol !== "https:") {
@@ -123,22 +138,38 @@ export function createWebhookEmitter(
       `Cannot ${where}: url must use http: or https:: current value is ${redactUrl(options.url)}`,
     );
   }
+  if (typeof impl !== "string" || impl === "") {
+    throw new TypeError(
+      `Cannot ${where}: impl must be a non-empty string: current value is ${impl}`,
+    );
+  }
+  if (typeof heartbeat !== "boolean" || typeof tokenInQuery !== "boolean") {
+    throw new TypeError(`Cannot ${where}: heartbeat and tokenInQuery must be booleans`);
+  }
   checkInteger(where, "timeout", timeout, 0);
   checkInteger(where, "maxBacklog", maxBacklog, 1);
   checkInteger(where, "drainTimeout", drainTimeout, 0);
   const accessToken = checkAccessToken(where, options.accessToken);
-  const headers: Record<string, string> = {
-    "Content-Type": MEDIA_TYPE.json,
-    "User-Agent": userAgent,
-    "X-OneBot-Version": "12",
-    "X-Impl": impl,
-  };
-  if (accessToken !== "") {
+  let headers: Headers;
+  try {
+    // Built once: an invalid impl or User-Agent fails here, not at every post.
+    headers = new Headers({
+      "Content-Type": MEDIA_TYPE.json, // WH-02, WH-07
+      "User-Agent": userAgent, // WH-03
+      "X-OneBot-Version": "12", // WH-04
+      "X-Impl": impl, // WH-05
+    });
+  } catch {
+    throw new TypeError(`Cannot ${where}: impl and userAgent must be valid header values`);
+  }
+  if (accessToken !== "") { // WH-06: the token untrimmed, in the URL only when asked
     if (tokenInQuery) target.searchParams.set("access_token", accessToken);
-    else headers.Authorization = `Bearer ${accessToken}`;
+    else headers.set("Authorization", `Bearer ${accessToken}`);
   }
   const url = target.href;
-  const shownUrl = redactUrl(url);
+  const shown = new URL(url);
+  if (shown.password !== "") shown.password = "[REDACTED]"; // user:password@ is Basic auth
+  const shownUrl = redactUrl(shown.href);
   const log = logger("webhook");
 
   const queue: Event[] = [];
@@ -175,26 +206,27 @@ export function createWebhookEmitter(
       });
     } catch (error) {
       failedPosts++;
+      // Deno's fetch error carries the full URL in its cause: log a redacted text only.
       log.warn("Webhook {url} failed for event {id}: {error}", {
         url: shownUrl,
         id: event.id,
-        error,
+        error: describeError(error),
       });
       return;
     }
     if (response.status === 204) {
       delivered++;
-      await response.body?.cancel();
+      await cancelBody(response);
       return;
     }
-    if (response.status !== 200) {
+    if (response.status !== 200) { // WH-13
       failedPosts++;
       log.warn("Webhook {url} answered {status} for event {id}", {
         url: shownUrl,
         status: response.status,
         id: event.id,
       });
-      await response.body?.cancel();
+      await cancelBody(response);
       return;
     }
     delivered++;
@@ -209,7 +241,7 @@ export function createWebhookEmitter(
     } catch (error) {
       log.warn("Webhook {url}: the reply body could not be read: {error}", {
         url: shownUrl,
-        error,
+        error: describeError(error),
       });
       return;
     }
@@ -233,8 +265,24 @@ export function createWebhookEmitter(
       log.error("Webhook {url}: the reply is not a list of action requests", { url: shownUrl });
       return;
     }
-    for (const request of actions) {
-      const result = await router(request, { connection: "http_webhook" });
+    for (const [index, request] of actions.entries()) {
+      if (abort.signal.aborted) {
+        log.warn("Webhook {url}: {left} returned action(s) skipped at dispose", {
+          url: shownUrl,
+          left: actions.length - index,
+        });
+        return;
+      }
+      let result;
+      try {
+        result = await router(request, { connection: "http_webhook" });
+      } catch (error) { // a router never throws, but a hand-written one might
+        log.error("Webhook {url}: a returned action threw: {error}", {
+          url: shownUrl,
+          error: describeError(error),
+        });
+        continue;
+      }
       if (result.status === "failed") {
         log.warn("Webhook {url}: a returned action failed with {retcode}: {message}", {
           url: shownUrl,
@@ -251,7 +299,16 @@ export function createWebhookEmitter(
     while (head < queue.length && !abort.signal.aborted) {
       const event = queue[head]!;
       queue[head++] = undefined as unknown as Event; // release it for the GC
-      await post(event);
+      try {
+        await post(event);
+      } catch (error) { // post handles every expected failure; this keeps the loop alive
+        failedPosts++;
+        log.error("Webhook {url}: unexpected error for event {id}: {error}", {
+          url: shownUrl,
+          id: event.id,
+          error: describeError(error),
+        });
+      }
     }
     queue.length = 0;
     head = 0;
@@ -260,15 +317,23 @@ export function createWebhookEmitter(
 
   return {
     emit(event) {
-      if (closed) return;
+      if (closed) {
+        dropped++;
+        log.warn("Webhook {url}: event {id} emitted after dispose was dropped", {
+          url: shownUrl,
+          id: event.id,
+        });
+        return;
+      }
       if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
       if (queue.length - head >= maxBacklog) {
-        head++;
+        const oldest = queue[head]!;
+        queue[head++] = undefined as unknown as Event;
         dropped++;
-        log.warn("Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event", {
-          url: shownUrl,
-          maxBacklog,
-        });
+        log.warn(
+          "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
+          { url: shownUrl, maxBacklog, id: oldest.id },
+        );
       }
       queue.push(event);
       if (head > 1024 && head * 2 > queue.length) {
@@ -311,6 +376,25 @@ export function createWebhookEmitter(
       }
     },
   };
+}
+
+/** Consumes nothing more of a reply: cancelling frees the keep-alive connection. */
+async function cancelBody(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // the connection is already gone
+  }
+}
+
+/** An error as redacted text, causes included (they may name the URL with its token). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e !== undefined && depth < 4; depth++) {
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return redactUrl(parts.join(" (cause: ") + ")".repeat(parts.length - 1));
 }
 
 function checkInteger(where: string, name: string, value: unknown, min: number): void {

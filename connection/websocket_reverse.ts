@@ -47,10 +47,26 @@ export interface ReverseWebSocketOptions {
   /** The `User-Agent` header (WSR-02). Default `OneBot/12 libob/<version>`. */
   userAgent?: string;
   /**
+   * The subprotocols offered in `Sec-WebSocket-Protocol`, in order: distinct
+   * tokens, at least one. Default `["12.<impl>"]` (WSR-03). Some
+   * applications want more than the spec asks: alemonjs' OneBot 12 adapter
+   * accepts only a connection that offers a bare `12`, and its `ws` server
+   * picks the first offered, so `["12", "12.<impl>"]` suits it and still
+   * sends `12.<impl>`.
+   */
+  subprotocols?: readonly string[];
+  /**
    * Milliseconds between connection attempts, an integer > 0, after a drop
    * and after a failed attempt, forever (WSR-05). Default 5000.
    */
   reconnectInterval?: number;
+  /**
+   * Milliseconds an attempt may take to open (TCP connect and handshake),
+   * an integer > 0. An attempt still not open then is abandoned and counts
+   * as failed, so a server that accepts TCP but never answers the upgrade
+   * cannot stall the reconnect loop (WSR-05). Default 10000.
+   */
+  handshakeTimeout?: number;
   /** The frames each new connection starts with (WSR-06). */
   greeting?: Greeting;
   /**
@@ -75,29 +91,34 @@ export interface ReverseWebSocketOptions {
  * (WSR-01..06).
  *
  * The handshake carries `User-Agent` (WSR-02), the subprotocol `12.<impl>`
- * through the WebSocket `protocols` option (WSR-03; a server that does not
- * echo it is accepted) and `Authorization: Bearer <token>` (WSR-04). Deno
+ * (or the `subprotocols` list) through the WebSocket `protocols` option
+ * (WSR-03; a server that does not echo one is accepted) and `Authorization: Bearer <token>` (WSR-04). Deno
  * always sends its own `User-Agent: Deno/<version>` line too, so the server
  * sees two `User-Agent` lines (joined by most servers as
  * `Deno/<version>, OneBot/12 libob/<version>`).
  *
  * The first attempt starts at once. After a failed attempt or a drop, the
- * next starts `reconnectInterval` ms later, forever (WSR-05); there is never
- * more than one socket per sink. Every connection starts with the greeting,
+ * next starts `reconnectInterval` ms later, forever (WSR-05); an attempt not
+ * open within `handshakeTimeout` ms counts as failed. There is never more
+ * than one socket per sink. Every connection starts with the greeting,
  * made when the socket opens (WSR-06), then the backlog. Meta events are
  * never kept in the backlog: heartbeats would be stale and the greeting
  * carries a fresh `status_update`. A peer too slow to read (see
  * `maxBufferedAmount`) is closed with 4008 and reconnected; the event that
  * found the socket full goes to the backlog, so only what was already in
- * the socket's buffer can be lost. Actions are served exactly as on the
- * forward WebSocket, with `{ connection: "websocket_reverse" }` (WSR-01).
+ * the socket's buffer can be lost. Likewise, events handed to a socket that
+ * dies before its close is seen (the application crashed or restarted) are
+ * lost with it: WebSocket has no delivery acknowledgement. Actions are
+ * served exactly as on the forward WebSocket, with
+ * `{ connection: "websocket_reverse" }` (WSR-01).
  *
  * @param router The action router.
  * @param options URL, impl, token, interval, greeting and limits.
  * @returns The event sink; disposing it stops the loop and its timer and
  * closes the socket with 1000.
- * @throws {TypeError} When the URL is not `ws:`/`wss:`, `impl` is not a
- * valid subprotocol token, or the token has surrounding white space.
+ * @throws {TypeError} When the URL is not `ws:`/`wss:`, `impl` or a
+ * subprotocol is not a valid token, `subprotocols` is empty or repeats one,
+ * or the token has surrounding white space.
  * @throws {RangeError} When an interval or limit is out of range.
  *
  * @example Options are checked once, up front
@@ -122,6 +143,7 @@ export function connectReverseWebSocket(
     tokenInQuery = false,
     userAgent = `OneBot/12 libob/${LIBOB_VERSION}`,
     reconnectInterval = 5000,
+    handshakeTimeout = 10_000,
     maxBacklog = 1000,
   } = options;
   const target = checkUrl(where, options.url);
@@ -133,6 +155,7 @@ export function connectReverseWebSocket(
   }
   const accessToken = checkAccessToken(where, options.accessToken);
   checkPositiveInteger(where, "reconnectInterval", reconnectInterval);
+  checkPositiveInteger(where, "handshakeTimeout", handshakeTimeout);
   if (!Number.isSafeInteger(maxBacklog) || maxBacklog < 0) {
     throw new RangeError(
       `Cannot ${where}: maxBacklog must be an integer >= 0: current value is ${maxBacklog}`,
@@ -147,7 +170,7 @@ export function connectReverseWebSocket(
     else headers.Authorization = `Bearer ${accessToken}`;
   }
   const url = target.href;
-  const protocols = [`12.${impl}`];
+  const protocols = checkSubprotocols(where, options.subprotocols ?? [`12.${impl}`]);
 
   let socket: WebSocket | undefined;
   let session: Session | undefined;
@@ -186,7 +209,17 @@ export function connectReverseWebSocket(
     socket = ws;
     const closed = Promise.withResolvers<void>();
     socketClosed = closed.promise;
+    // Deno's WebSocket has no handshake timeout: a peer that accepts TCP and never answers
+    // would keep this attempt CONNECTING forever. Closing it fires `close`, which retries.
+    const handshake = setTimeout(() => {
+      log.warn("No WebSocket handshake with {url} within {timeout} ms", {
+        url: logUrl,
+        timeout: handshakeTimeout,
+      });
+      ws.close();
+    }, handshakeTimeout);
     ws.addEventListener("open", () => {
+      clearTimeout(handshake);
       log.info("Connected to {url}", { url: logUrl, protocol: ws.protocol });
       // WSR-06: the greeting goes first, made now; then what waited.
       const current = startSession(ws, {
@@ -222,6 +255,7 @@ export function connectReverseWebSocket(
       });
     });
     ws.addEventListener("close", (event) => {
+      clearTimeout(handshake);
       const wasOpen = session !== undefined;
       socket = undefined;
       session = undefined;
@@ -285,6 +319,21 @@ function isHeaderValue(text: string): boolean {
     if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
   }
   return true;
+}
+
+/** The offered subprotocols: a non-empty list of distinct tokens (the WebSocket constructor's rules). */
+function checkSubprotocols(where: string, subprotocols: readonly unknown[]): string[] {
+  const list = Array.isArray(subprotocols) ? [...subprotocols] : [];
+  const valid = list.length > 0 && new Set(list).size === list.length &&
+    list.every((value) => typeof value === "string" && TOKEN_REGEXP.test(value));
+  if (!valid) {
+    throw new TypeError(
+      `Cannot ${where}: subprotocols must be a non-empty list of distinct tokens: current value is ${
+        JSON.stringify(subprotocols)
+      }`,
+    );
+  }
+  return list as string[];
 }
 
 function checkUrl(where: string, url: unknown): URL {

@@ -20,7 +20,7 @@ import type { OneBotOptions } from "../mod.ts";
  */
 export type DemoConfig = Pick<
   OneBotOptions,
-  "accessToken" | "heartbeat" | "http" | "httpWebhook" | "websocketReverse"
+  "accessToken" | "heartbeat" | "http" | "httpWebhook" | "websocketReverse" | "compat"
 >;
 
 /**
@@ -50,19 +50,26 @@ export const DEMO_ENV = {
   ONEBOT_RECONNECT_INTERVAL: "reverse WebSocket reconnect interval in ms (> 0; default 5000)",
   /** Unread events kept for `get_latest_events`; 0: unlimited. Default 1000. */
   ONEBOT_EVENT_BUFFER_SIZE: "events kept for get_latest_events (0: unlimited; default 1000)",
+  /** `1`/`true`: meta events carry the bot's `self` (`compat.metaSelf`). Default off. */
+  ONEBOT_COMPAT_META_SELF: "1 or true: meta events carry the bot's self (default off)",
+  /** Comma-separated subprotocols the reverse WebSockets offer. Default `12.libob-demo`. */
+  ONEBOT_WS_REVERSE_SUBPROTOCOLS:
+    "comma-separated reverse WebSocket subprotocols (default 12.libob-demo; alemonjs: 12)",
 } as const;
 
 /**
  * Reads the demo's configuration from an environment record (pass
  * `Deno.env.toObject()`). Unset and empty variables take the defaults;
- * surrounding white space is trimmed from numbers and URLs, and empty items
- * of the URL lists are skipped.
+ * surrounding white space is trimmed from numbers, flags, URLs and
+ * subprotocols, and empty items of the lists are skipped.
  *
  * @param env The environment.
  * @returns The connection options for `createOneBot`.
  * @throws {TypeError} When a value has the wrong form (not an integer, not a
  * URL, an `http` URL where `ws` is needed or the reverse, a token with
- * surrounding white space); the message starts with the variable's name.
+ * surrounding white space, a flag other than `1`/`0`/`true`/`false`, a
+ * subprotocol that is not a token); the message starts with the variable's
+ * name.
  * @throws {RangeError} When a number is out of range (negative, or a zero
  * reconnect interval); the message starts with the variable's name.
  *
@@ -82,6 +89,15 @@ export const DEMO_ENV = {
  * });
  * expect(() => parseDemoEnv({ ONEBOT_HEARTBEAT_INTERVAL: "-1" }))
  *   .toThrow("ONEBOT_HEARTBEAT_INTERVAL must be an integer >= 0");
+ * // What alemonjs' OneBot 12 adapter needs in reverse mode:
+ * expect(parseDemoEnv({
+ *   ONEBOT_WS_REVERSE_URL: "ws://127.0.0.1:17158/",
+ *   ONEBOT_WS_REVERSE_SUBPROTOCOLS: "12, 12.libob-demo",
+ *   ONEBOT_COMPAT_META_SELF: "1",
+ * })).toEqual({
+ *   websocketReverse: [{ url: "ws://127.0.0.1:17158/", subprotocols: ["12", "12.libob-demo"] }],
+ *   compat: { metaSelf: true },
+ * });
  * ```
  */
 export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>): DemoConfig {
@@ -106,13 +122,56 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
     config.httpWebhook = webhooks.map((url) => timeout === undefined ? { url } : { url, timeout });
   }
   const reconnectInterval = integer(env, "ONEBOT_RECONNECT_INTERVAL", 1);
+  const subprotocols = tokens(env, "ONEBOT_WS_REVERSE_SUBPROTOCOLS");
   const reverse = urls(env, "ONEBOT_WS_REVERSE_URL", ["ws:", "wss:"]);
   if (reverse.length > 0) {
-    config.websocketReverse = reverse.map((url) =>
-      reconnectInterval === undefined ? { url } : { url, reconnectInterval }
+    config.websocketReverse = reverse.map((url) => ({
+      url,
+      ...(reconnectInterval === undefined ? {} : { reconnectInterval }),
+      ...(subprotocols.length === 0 ? {} : { subprotocols }),
+    }));
+  }
+  if (flag(env, "ONEBOT_COMPAT_META_SELF")) config.compat = { metaSelf: true };
+  return config;
+}
+
+const FLAGS: Readonly<Record<string, boolean>> = {
+  "1": true,
+  "true": true,
+  "0": false,
+  "false": false,
+};
+const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** `1`/`true` or `0`/`false` (any case); unset or empty: `false`. */
+function flag(
+  env: Readonly<Record<string, string | undefined>>,
+  name: keyof typeof DEMO_ENV,
+): boolean {
+  const raw = (env[name] ?? "").trim();
+  const value = raw === "" ? false : FLAGS[raw.toLowerCase()];
+  if (value === undefined) {
+    throw new TypeError(
+      `${name} must be 1, 0, true or false: current value is ${JSON.stringify(raw)}`,
     );
   }
-  return config;
+  return value;
+}
+
+/** The comma-separated tokens of a variable, without repeats. */
+function tokens(
+  env: Readonly<Record<string, string | undefined>>,
+  name: keyof typeof DEMO_ENV,
+): string[] {
+  const items = (env[name] ?? "").split(",").map((item) => item.trim()).filter((item) => item);
+  for (const item of items) {
+    if (!TOKEN_REGEXP.test(item)) {
+      throw new TypeError(
+        `${name} must be a comma-separated list of tokens: ${JSON.stringify(item)} is not a token`,
+      );
+    }
+  }
+  return [...new Set(items)];
 }
 
 const INTEGER_REGEXP = /^[-+]?\d+$/;

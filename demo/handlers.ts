@@ -2,7 +2,9 @@
  * The demo's action handlers: the message, user, group, guild and channel
  * actions of checklist §4.1–4.4 over the in-memory platform, plus the
  * extended action `demo.simulate_message`, which makes a user "send" a
- * message so that the matching `message` event is emitted.
+ * message so that the matching `message` event is emitted, and
+ * `demo.get_messages`, which lists the messages of one chat (what a test
+ * reads to see an application's replies).
  *
  * @module
  */
@@ -106,6 +108,58 @@ export interface SimulateMessageParams {
 }
 
 /**
+ * Params of `demo.get_messages`: a chat, named as `send_message` names it.
+ *
+ * @example
+ * ```ts
+ * import type { GetMessagesParams } from "./handlers.ts";
+ *
+ * const params: GetMessagesParams = { detail_type: "private", user_id: "10001" };
+ * ```
+ */
+export interface GetMessagesParams {
+  /** Which kind of chat. */
+  detail_type: "private" | "group" | "channel";
+  /** The other user of a private chat. */
+  user_id?: string;
+  /** Required when `detail_type` is `group`. */
+  group_id?: string;
+  /** Required with `channel_id` when `detail_type` is `channel`. */
+  guild_id?: string;
+  /** Required with `guild_id` when `detail_type` is `channel`. */
+  channel_id?: string;
+}
+
+/**
+ * One stored message as `demo.get_messages` lists it.
+ *
+ * @example
+ * ```ts
+ * import type { DemoMessageInfo } from "./handlers.ts";
+ *
+ * const info: DemoMessageInfo = {
+ *   message_id: "2",
+ *   time: 1700000000.5,
+ *   user_id: "10000",
+ *   message: [{ type: "text", data: { text: "pong" } }],
+ *   alt_message: "pong",
+ * };
+ * ```
+ */
+export interface DemoMessageInfo {
+  /** The message ID. */
+  message_id: string;
+  /** Unix time in float seconds. */
+  time: number;
+  /** The sender: the bot (`10000`) or a user. */
+  user_id: string;
+  /** The content. */
+  message: Message;
+  /** Its text form. */
+  alt_message: string;
+}
+
+/**
  * The demo's extended actions, to intersect with {@linkcode StandardActions}.
  *
  * @example
@@ -118,6 +172,8 @@ export interface SimulateMessageParams {
 export type DemoActions = {
   /** Delivers a message as if `user_id` had sent it; emits the `message` event. */
   "demo.simulate_message": { params: SimulateMessageParams; data: { message_id: string } };
+  /** The stored messages of one chat, oldest first (deleted ones are gone). */
+  "demo.get_messages": { params: GetMessagesParams; data: DemoMessageInfo[] };
 };
 
 /**
@@ -201,6 +257,52 @@ export function validateSimulateMessage(
 }
 
 /**
+ * Checks the params of `demo.get_messages`: 10003 naming the field for an
+ * unknown `detail_type`, a missing id of that chat (`user_id`, `group_id`,
+ * `guild_id` and `channel_id`, as `send_message` needs them) or an id that is
+ * not a string. Unknown chats are the handler's business (35xxx).
+ *
+ * @param params The raw params.
+ * @returns The params for the handler, or the failure to answer with.
+ *
+ * @example
+ * ```ts
+ * import { validateGetMessages } from "./handlers.ts";
+ * import { expect } from "expect";
+ *
+ * expect(validateGetMessages({ detail_type: "group" }))
+ *   .toMatchObject({ retcode: 10003, message: "group_id: is required when detail_type is group" });
+ * expect(validateGetMessages({ detail_type: "private", user_id: "10001" }))
+ *   .toEqual({ detail_type: "private", user_id: "10001" });
+ * ```
+ */
+export function validateGetMessages(params: Record<string, unknown>): GetMessagesParams | Failure {
+  const { detail_type: detailType } = params;
+  if (!SIMULATE_DETAIL_TYPES.has(detailType)) {
+    return failed(
+      RETCODE.BAD_PARAM,
+      detailType === undefined
+        ? "detail_type: is required"
+        : `detail_type: expected private, group or channel, received ${describe(detailType)}`,
+    );
+  }
+  const needed = detailType === "group"
+    ? ["group_id"]
+    : detailType === "channel"
+    ? ["guild_id", "channel_id"]
+    : ["user_id"];
+  for (const field of ["user_id", "group_id", "guild_id", "channel_id"]) {
+    const value = params[field];
+    if (typeof value === "string" || (value === undefined && !needed.includes(field))) continue;
+    const problem = value !== undefined
+      ? `expected string, received ${describe(value)}`
+      : `is required when detail_type is ${detailType}`;
+    return failed(RETCODE.BAD_PARAM, `${field}: ${problem}`);
+  }
+  return params as unknown as GetMessagesParams;
+}
+
+/**
  * Param validators of the demo's extended actions, for the `validators`
  * option of `createOneBot`.
  *
@@ -209,11 +311,12 @@ export function validateSimulateMessage(
  * import { DEMO_VALIDATORS } from "./handlers.ts";
  * import { expect } from "expect";
  *
- * expect(Object.keys(DEMO_VALIDATORS)).toEqual(["demo.simulate_message"]);
+ * expect(Object.keys(DEMO_VALIDATORS)).toEqual(["demo.simulate_message", "demo.get_messages"]);
  * ```
  */
 export const DEMO_VALIDATORS: { readonly [action: string]: ParamsValidator } = {
   "demo.simulate_message": validateSimulateMessage,
+  "demo.get_messages": validateGetMessages,
 };
 
 /**
@@ -440,6 +543,20 @@ export function createDemoHandlers(
       emit(messageEvent(stored));
       return ok({ message_id: stored.message_id });
     },
+    "demo.get_messages"(params) {
+      const chat = getMessagesTarget(params);
+      const problem = checkChat(chat, botId);
+      if (problem !== undefined) return problem;
+      return ok(
+        platform.messages(chat).map((stored) => ({
+          message_id: stored.message_id,
+          time: stored.time,
+          user_id: stored.sender_id,
+          message: structuredClone(stored.message),
+          alt_message: stored.alt_message,
+        })),
+      );
+    },
     get_self_info() {
       const { user_id, user_name, user_displayname } = platform.bot;
       return ok({ user_id, user_name, user_displayname });
@@ -602,6 +719,22 @@ function simulateTarget(params: SimulateMessageParams): DemoChat {
   switch (params.detail_type) {
     case "private":
       return { detail_type: "private", user_id: params.user_id };
+    case "group":
+      return { detail_type: "group", group_id: params.group_id ?? "" };
+    case "channel":
+      return {
+        detail_type: "channel",
+        guild_id: params.guild_id ?? "",
+        channel_id: params.channel_id ?? "",
+      };
+  }
+}
+
+/** The chat `demo.get_messages` reads; the validator has checked the ids. */
+function getMessagesTarget(params: GetMessagesParams): DemoChat {
+  switch (params.detail_type) {
+    case "private":
+      return { detail_type: "private", user_id: params.user_id ?? "" };
     case "group":
       return { detail_type: "group", group_id: params.group_id ?? "" };
     case "channel":

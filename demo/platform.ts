@@ -272,6 +272,8 @@ export interface DemoPlatform {
   addMessage(init: { sender_id: string; chat: DemoChat; message: Message }): DemoMessage;
   /** A stored message by ID. */
   message(messageId: string): DemoMessage | undefined;
+  /** The stored messages of one chat, oldest first. */
+  messages(chat: DemoChat): DemoMessage[];
   /** Deletes a stored message; returns it, or `undefined` when there is none. */
   removeMessage(messageId: string): DemoMessage | undefined;
 }
@@ -314,6 +316,7 @@ interface MutableGuild {
  *   message: [{ type: "text", data: { text: "hello" } }],
  * });
  * expect(sent).toMatchObject({ message_id: "1", time: 1700000000.25, alt_message: "hello" });
+ * expect(platform.messages({ detail_type: "group", group_id: "20001" })).toEqual([sent]);
  * expect(platform.removeMessage("1")).toEqual(sent);
  * expect(platform.message("1")).toBeUndefined();
  * ```
@@ -385,12 +388,25 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
       return stored;
     },
     message: (messageId) => messages.get(messageId),
+    messages: (chat) => [...messages.values()].filter((stored) => sameChat(stored.chat, chat)),
     removeMessage(messageId) {
       const stored = messages.get(messageId);
       messages.delete(messageId);
       return stored;
     },
   };
+}
+
+function sameChat(a: DemoChat, b: DemoChat): boolean {
+  switch (a.detail_type) {
+    case "private":
+      return b.detail_type === "private" && a.user_id === b.user_id;
+    case "group":
+      return b.detail_type === "group" && a.group_id === b.group_id;
+    case "channel":
+      return b.detail_type === "channel" && a.guild_id === b.guild_id &&
+        a.channel_id === b.channel_id;
+  }
 }
 
 function user(

@@ -63,7 +63,8 @@ interface Waiter {
  * Creates an event buffer.
  *
  * @param options Size and waiter limits.
- * @returns The buffer; dispose it to release waiting polls.
+ * @returns The buffer; dispose it to release waiting polls (later polls
+ * then return at once).
  * @throws {RangeError} When a limit is negative or not an integer.
  *
  * @example Polls consume events, and skip meta events
@@ -91,6 +92,7 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
   let dropped = 0;
   const waiters: Waiter[] = [];
   let wakeQueued = false;
+  let disposed = false;
 
   function take(limit: number): Event[] {
     const available = items.length - head;
@@ -143,7 +145,8 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
       }
     },
     poll(limit, timeoutMs, signal) {
-      if (items.length > head || timeoutMs <= 0 || signal?.aborted) {
+      // After dispose nothing may wait: no timer may outlive the buffer's owner.
+      if (items.length > head || timeoutMs <= 0 || signal?.aborted || disposed) {
         return Promise.resolve(take(limit));
       }
       if (waiters.length >= maxWaiters && maxWaiters > 0) return Promise.resolve([]);
@@ -175,6 +178,7 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
       return dropped;
     },
     [Symbol.dispose]() {
+      disposed = true;
       for (const waiter of waiters.splice(0)) {
         waiter.cleanup();
         waiter.resolve([]);

@@ -1,3 +1,4 @@
+import { configureSync, type LogRecord, resetSync } from "@logtape/logtape";
 import { expect } from "expect";
 import {
   createActionRouter,
@@ -6,6 +7,7 @@ import {
   createWebhookEmitter,
   encodeMsgpack,
   type Event,
+  LIBOB_VERSION,
   ok,
 } from "../../mod.ts";
 
@@ -39,13 +41,58 @@ function receiver(reply: (seen: Seen, index: number) => Response | Promise<Respo
   return {
     seen,
     url: `http://127.0.0.1:${server.addr.port}/hook`,
-    /** Resolves once `count` requests have arrived. */
+    /** Resolves once `count` requests have arrived; rejects after a generous safety timeout. */
     received(count: number): Promise<void> {
       if (seen.length >= count) return Promise.resolve();
-      return new Promise((resolve) => waiters.push({ count, resolve }));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return Promise.race([
+        new Promise<void>((resolve) => waiters.push({ count, resolve })),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`waited for ${count} posts`)), 5000);
+        }),
+      ]).finally(() => clearTimeout(timer));
     },
     [Symbol.asyncDispose]: () => server.shutdown(),
   };
+}
+
+/** A promise the test resolves by hand: a receiver blocked until released. */
+function gate(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => release = resolve);
+  return { promise, release };
+}
+
+/** Captures every libob log record (tests may configure logtape; the library never does). */
+function captureLogs() {
+  const records: LogRecord[] = [];
+  configureSync({
+    reset: true,
+    sinks: { memory: (record: LogRecord) => void records.push(record) },
+    loggers: [
+      { category: ["libob"], sinks: ["memory"], lowestLevel: "debug" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
+    ],
+  });
+  return {
+    records,
+    /** Each record as text, values and properties inspected deeply (causes included). */
+    text(): string[] {
+      return records.map((r) =>
+        r.message.map((m) => typeof m === "string" ? m : Deno.inspect(m, { depth: 8 })).join("") +
+        " " + Deno.inspect(r.properties, { depth: 8 })
+      );
+    },
+    [Symbol.dispose]: resetSync,
+  };
+}
+
+/** A port nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
 }
 
 function notice(n: number): Event {
@@ -57,27 +104,55 @@ function noContent(): Response {
 }
 const emptyRouter = createActionRouter({ handlers: {}, bots: () => [self] });
 
+/** A router whose `record` action notes its `n` param, slowly, so order shows. */
+function recordingRouter(calls: string[]) {
+  return createActionRouter({
+    handlers: {
+      record: async (p: { n: string }) => {
+        await new Promise((r) => setTimeout(r, 2)); // a later, faster call must still wait
+        calls.push(p.n);
+        return ok({ answer: "discarded" });
+      },
+    },
+    bots: () => [self],
+  });
+}
+
 Deno.test("createWebhookEmitter() POSTs each event as JSON with the required headers (WH-01..07)", async () => {
   await using hook = receiver(noContent);
+  const first = notice(1);
   {
     await using webhook = createWebhookEmitter(emptyRouter, {
       url: hook.url,
       impl: "my-impl",
       accessToken: "s3cret",
     });
-    webhook.emit(notice(1));
+    webhook.emit(first);
     webhook.emit(notice(2));
   }
   expect(hook.seen).toHaveLength(2);
   const { headers, body, url } = hook.seen[0]!;
   expect(headers.get("content-type")).toBe("application/json");
-  expect(headers.get("user-agent")).toMatch(/^OneBot\/12 libob\//);
+  expect(headers.get("user-agent")).toBe(`OneBot/12 libob/${LIBOB_VERSION}`);
   expect(headers.get("x-onebot-version")).toBe("12");
   expect(headers.get("x-impl")).toBe("my-impl");
   expect(headers.get("authorization")).toBe("Bearer s3cret");
   expect(url).not.toContain("s3cret");
-  expect(body.user_id).toBe("1");
+  expect(body).toEqual(JSON.parse(JSON.stringify(first)));
   expect(hook.seen[1]!.body.user_id).toBe("2");
+});
+
+Deno.test("createWebhookEmitter() sends a configured User-Agent (WH-03)", async () => {
+  await using hook = receiver(noContent);
+  {
+    await using webhook = createWebhookEmitter(emptyRouter, {
+      url: hook.url,
+      impl: "x",
+      userAgent: "OneBot/12 (demo) Custom/2.0",
+    });
+    webhook.emit(notice(1));
+  }
+  expect(hook.seen[0]!.headers.get("user-agent")).toBe("OneBot/12 (demo) Custom/2.0");
 });
 
 Deno.test("createWebhookEmitter() sends no Authorization without a token, and the query token only when asked (WH-06)", async () => {
@@ -100,49 +175,88 @@ Deno.test("createWebhookEmitter() sends no Authorization without a token, and th
   expect(hook.seen[1]!.headers.has("authorization")).toBe(false);
 });
 
-Deno.test("createWebhookEmitter() runs the action list of a 200 reply in order and discards the responses (WH-10, WH-11)", async () => {
-  const calls: string[] = [];
-  const router = createActionRouter({
-    handlers: {
-      record: async (p: { n: string }) => {
-        await new Promise((r) => setTimeout(r, 5)); // a later, faster call must still wait
-        calls.push(p.n);
-        return ok(null);
-      },
-    },
-    bots: () => [self],
-  });
-  await using hook = receiver((_seen, index) => {
-    const actions = [
-      { action: "record", params: { n: `${index}a` } },
-      { action: "record", params: { n: `${index}b` } },
-    ];
-    if (index === 0) return Response.json(actions);
-    if (index === 1) {
-      return new Response(encodeMsgpack(actions), {
-        headers: { "Content-Type": "application/msgpack" },
-      });
-    }
-    return new Response(JSON.stringify(actions), {
-      headers: { "Content-Type": "application/json; charset=utf-8" },
-    });
-  });
+Deno.test("createWebhookEmitter() counts a 204 reply as delivered (WH-09)", async () => {
+  await using hook = receiver(noContent);
+  let webhook;
   {
-    await using webhook = createWebhookEmitter(router, { url: hook.url, impl: "x" });
-    for (let i = 0; i < 3; i++) webhook.emit(notice(i));
+    await using emitter = createWebhookEmitter(emptyRouter, { url: hook.url, impl: "x" });
+    webhook = emitter;
+    emitter.emit(notice(1));
   }
-  expect(calls).toEqual(["0a", "0b", "1a", "1b", "2a", "2b"]);
+  expect(webhook.delivered).toBe(1);
+  expect(webhook.failed).toBe(0);
+  expect(webhook.dropped).toBe(0);
 });
 
-Deno.test("createWebhookEmitter() logs and survives malformed, unsupported and failed replies (WH-12..14)", async () => {
+/** Runs two events whose 200 replies come from `reply`, each listing two `record` actions. */
+async function runReplies(
+  reply: (actions: unknown[]) => Response,
+): Promise<{ calls: string[]; posts: number; delivered: number }> {
+  const calls: string[] = [];
+  await using hook = receiver((_seen, index) =>
+    reply([
+      { action: "record", params: { n: `${index}a` }, echo: "ignored" },
+      { action: "record", params: { n: `${index}b` } },
+    ])
+  );
+  let webhook;
+  {
+    await using emitter = createWebhookEmitter(recordingRouter(calls), {
+      url: hook.url,
+      impl: "x",
+    });
+    webhook = emitter;
+    emitter.emit(notice(0));
+    emitter.emit(notice(1));
+  }
+  return { calls, posts: hook.seen.length, delivered: webhook.delivered };
+}
+
+Deno.test("createWebhookEmitter() runs the JSON action list of a 200 reply in order and discards the responses (WH-10, WH-11)", async () => {
+  const result = await runReplies((actions) => Response.json(actions));
+  expect(result.calls).toEqual(["0a", "0b", "1a", "1b"]);
+  expect(result.posts).toBe(2); // the responses went nowhere: only the two events were posted
+  expect(result.delivered).toBe(2);
+});
+
+Deno.test("createWebhookEmitter() runs a MessagePack action list of a 200 reply (WH-11)", async () => {
+  const result = await runReplies((actions) =>
+    new Response(encodeMsgpack(actions), { headers: { "Content-Type": "application/msgpack" } })
+  );
+  expect(result.calls).toEqual(["0a", "0b", "1a", "1b"]);
+});
+
+Deno.test("createWebhookEmitter() tolerates media-type parameters on a 200 reply (WH-10, §9.1 item 7)", async () => {
+  const result = await runReplies((actions) =>
+    new Response(JSON.stringify(actions), {
+      headers: { "Content-Type": "Application/JSON; charset=utf-8" },
+    })
+  );
+  expect(result.calls).toEqual(["0a", "0b", "1a", "1b"]);
+});
+
+Deno.test("createWebhookEmitter() accepts an empty 200 body and [] without logging an error (WH-10)", async () => {
+  using logs = captureLogs();
+  const replies = [() => new Response(null, { status: 200 }), () => Response.json([])];
+  await using hook = receiver((_seen, index) => replies[index]!());
+  let webhook;
+  {
+    await using emitter = createWebhookEmitter(emptyRouter, { url: hook.url, impl: "x" });
+    webhook = emitter;
+    emitter.emit(notice(0));
+    emitter.emit(notice(1));
+  }
+  expect(webhook.delivered).toBe(2);
+  expect(logs.records.filter((r) => r.level === "error" || r.level === "warning")).toEqual([]);
+});
+
+Deno.test("createWebhookEmitter() logs {} / garbage / an unsupported Content-Type, never throws, and goes on (WH-12, WH-14)", async () => {
+  using logs = captureLogs();
   const replies = [
     () => Response.json({}),
     () => new Response("not json", { headers: { "Content-Type": "application/json" } }),
+    () => new Response("\xc1\xff", { headers: { "Content-Type": "application/msgpack" } }),
     () => new Response("[]", { headers: { "Content-Type": "text/plain" } }),
-    () => new Response("", { status: 200 }),
-    () => Response.json([1, "x", { action: 3 }]),
-    () => new Response("boom", { status: 500 }),
-    () => new Response("moved", { status: 302, headers: { Location: "/elsewhere" } }),
     noContent,
   ];
   await using hook = receiver((_seen, index) => (replies[index] ?? noContent)());
@@ -152,16 +266,61 @@ Deno.test("createWebhookEmitter() logs and survives malformed, unsupported and f
     webhook = emitter;
     for (let i = 0; i < replies.length; i++) emitter.emit(notice(i));
   }
-  expect(hook.seen.map((s) => s.body.user_id)).toEqual(replies.map((_, i) => String(i)));
-  expect(webhook.failed).toBeGreaterThanOrEqual(1);
-  expect(webhook.delivered + webhook.failed).toBe(replies.length);
+  expect(hook.seen.map((s) => s.body.user_id)).toEqual(["0", "1", "2", "3", "4"]);
+  expect(webhook.delivered).toBe(5); // a 200 is a successful push whatever its body (WH-10)
+  const errors = logs.records.filter((r) => r.level === "error").map((r) => r.rawMessage);
+  expect(errors).toHaveLength(4);
+  expect(errors.some((m) => String(m).includes("unsupported reply Content-Type"))).toBe(true);
+});
+
+Deno.test("createWebhookEmitter() logs a failing element of the action list and still runs the rest (WH-14)", async () => {
+  using logs = captureLogs();
+  const calls: string[] = [];
+  await using hook = receiver(() =>
+    Response.json([
+      { action: "record", params: { n: "first" } },
+      1,
+      { action: 3 },
+      { action: "no_such_action", params: {} },
+      { action: "record", params: { n: "last" } },
+    ])
+  );
+  {
+    await using webhook = createWebhookEmitter(recordingRouter(calls), {
+      url: hook.url,
+      impl: "x",
+    });
+    webhook.emit(notice(0));
+  }
+  expect(calls).toEqual(["first", "last"]);
+  expect(logs.records.filter((r) => String(r.rawMessage).includes("returned action failed")))
+    .toHaveLength(3);
+  expect(hook.seen).toHaveLength(1);
+});
+
+Deno.test("createWebhookEmitter() counts other statuses as failed pushes and delivers the next events (WH-13)", async () => {
+  const replies = [
+    () => new Response("boom", { status: 500 }),
+    () => new Response("moved", { status: 302, headers: { Location: "/elsewhere" } }),
+    () => new Response(null, { status: 202 }),
+  ];
+  await using hook = receiver((_seen, index) => (replies[index] ?? noContent)());
+  let webhook;
+  {
+    await using emitter = createWebhookEmitter(emptyRouter, { url: hook.url, impl: "x" });
+    webhook = emitter;
+    for (let i = 0; i < 5; i++) emitter.emit(notice(i));
+  }
+  expect(hook.seen.map((s) => s.body.user_id)).toEqual(["0", "1", "2", "3", "4"]);
+  expect(hook.seen.map((s) => new URL(s.url).pathname)).not.toContain("/elsewhere");
+  expect(webhook.failed).toBe(3);
+  expect(webhook.delivered).toBe(2);
 });
 
 Deno.test("createWebhookEmitter() counts a receiver slower than the timeout as failed and goes on (WH-08)", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => release = r);
+  const slow = gate();
   await using hook = receiver(async (_seen, index) => {
-    if (index === 0) await released;
+    if (index === 0) await slow.promise;
     return noContent();
   });
   let webhook;
@@ -176,14 +335,16 @@ Deno.test("createWebhookEmitter() counts a receiver slower than the timeout as f
     emitter.emit(notice(2));
     await hook.received(2);
   }
-  release();
+  slow.release();
   expect(webhook.failed).toBe(1);
   expect(webhook.delivered).toBe(1);
 });
 
-Deno.test("createWebhookEmitter() keeps the order of 50 events and reuses one keep-alive connection", async () => {
+Deno.test("createWebhookEmitter() keeps the order of 50 events and reuses one keep-alive connection (§9.1 item 16)", async () => {
   const ports = new Set<number>();
-  await using hook = receiver(noContent);
+  await using hook = receiver((_seen, index) =>
+    index % 2 === 0 ? noContent() : new Response("[]", { status: 500 }) // bodies left unread
+  );
   {
     await using webhook = createWebhookEmitter(emptyRouter, { url: hook.url, impl: "x" });
     for (let i = 0; i < 50; i++) webhook.emit(notice(i));
@@ -193,14 +354,15 @@ Deno.test("createWebhookEmitter() keeps the order of 50 events and reuses one ke
   expect(ports.size).toBe(1); // keep-alive: one TCP connection reused
 });
 
-Deno.test("createWebhookEmitter() drops the oldest queued event when the backlog is full", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => release = r);
+Deno.test("createWebhookEmitter() drops the oldest queued event when the backlog is full and counts it", async () => {
+  using logs = captureLogs();
+  const blocked = gate();
   await using hook = receiver(async (_seen, index) => {
-    if (index === 0) await released;
+    if (index === 0) await blocked.promise;
     return noContent();
   });
   let webhook;
+  const events = [0, 1, 2, 3, 4, 5].map(notice);
   {
     await using emitter = createWebhookEmitter(emptyRouter, {
       url: hook.url,
@@ -208,44 +370,161 @@ Deno.test("createWebhookEmitter() drops the oldest queued event when the backlog
       maxBacklog: 3,
     });
     webhook = emitter;
-    emitter.emit(notice(0));
+    emitter.emit(events[0]!);
     await hook.received(1); // event 0 is in flight, the backlog is empty
-    for (let i = 1; i <= 5; i++) emitter.emit(notice(i));
+    for (const event of events.slice(1)) emitter.emit(event);
     expect(emitter.dropped).toBe(2);
-    release();
+    blocked.release();
   }
   expect(hook.seen.map((s) => s.body.user_id)).toEqual(["0", "3", "4", "5"]);
   expect(webhook.dropped).toBe(2);
+  expect(webhook.delivered).toBe(4);
+  const dropLogs = logs.records.filter((r) => String(r.rawMessage).includes("backlog is full"));
+  expect(dropLogs.map((r) => r.properties.id)).toEqual([events[1]!.id, events[2]!.id]);
 });
 
-Deno.test("createWebhookEmitter() never throws or delays another emitter when its receiver is down", async () => {
-  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const deadUrl = `http://127.0.0.1:${(closed.addr as Deno.NetAddr).port}/`;
-  closed.close();
-  await using hook = receiver(noContent);
+Deno.test("createWebhookEmitter() dispose drains every queued event", async () => {
+  await using hook = receiver(async () => {
+    await new Promise((r) => setTimeout(r, 1));
+    return noContent();
+  });
+  const webhook = createWebhookEmitter(emptyRouter, { url: hook.url, impl: "x" });
+  for (let i = 0; i < 10; i++) webhook.emit(notice(i));
+  expect(hook.seen.length).toBeLessThan(10); // emit only enqueued
+  await webhook[Symbol.asyncDispose]();
+  expect(hook.seen).toHaveLength(10);
+  expect(webhook.delivered).toBe(10);
+  webhook.emit(notice(10)); // after dispose: dropped and counted, never thrown
+  expect(webhook.dropped).toBe(1);
+  await webhook[Symbol.asyncDispose](); // a second dispose is harmless
+});
+
+Deno.test("createWebhookEmitter() dispose aborts a stuck post after drainTimeout and drops the rest", async () => {
+  using logs = captureLogs();
+  const stuck = gate();
+  await using hook = receiver(async () => {
+    await stuck.promise;
+    return noContent();
+  });
+  const webhook = createWebhookEmitter(emptyRouter, {
+    url: hook.url,
+    impl: "x",
+    timeout: 0, // no request timeout: only the drain bound ends the stuck post
+    drainTimeout: 50,
+  });
+  for (let i = 0; i < 3; i++) webhook.emit(notice(i));
+  await hook.received(1);
+  await webhook[Symbol.asyncDispose](); // returns although the receiver never answers
+  expect(webhook.failed).toBe(1);
+  expect(webhook.dropped).toBe(2);
+  expect(hook.seen).toHaveLength(1);
+  expect(logs.records.some((r) => r.properties.left === 2)).toBe(true);
+  stuck.release();
+});
+
+Deno.test("createWebhookEmitter() never throws when its receiver is down (WH-13)", async () => {
   let dead;
   {
-    await using deadHook = createWebhookEmitter(emptyRouter, { url: deadUrl, impl: "x" });
+    await using emitter = createWebhookEmitter(emptyRouter, {
+      url: `http://127.0.0.1:${closedPort()}/`,
+      impl: "x",
+    });
+    dead = emitter;
+    for (let i = 0; i < 3; i++) emitter.emit(notice(i));
+  }
+  expect(dead.failed).toBe(3);
+  expect(dead.delivered).toBe(0);
+});
+
+Deno.test("createWebhookEmitter() is not delayed by another emitter whose receiver hangs (HTTP-14)", async () => {
+  const hung = gate();
+  await using hangingHook = receiver(async () => {
+    await hung.promise;
+    return noContent();
+  });
+  await using hook = receiver(noContent);
+  {
+    await using hanging = createWebhookEmitter(emptyRouter, {
+      url: hangingHook.url,
+      impl: "x",
+      drainTimeout: 0,
+    });
     await using live = createWebhookEmitter(emptyRouter, { url: hook.url, impl: "x" });
-    dead = deadHook;
     for (let i = 0; i < 3; i++) {
-      deadHook.emit(notice(i));
+      hanging.emit(notice(i));
       live.emit(notice(i));
     }
-    await hook.received(3);
+    await hook.received(3); // all three arrive while the other receiver holds its first post
+    expect(hangingHook.seen).toHaveLength(1);
   }
-  expect(hook.seen).toHaveLength(3);
-  expect(dead.failed).toBe(3);
+  hung.release();
+  expect(hook.seen.map((s) => s.body.user_id)).toEqual(["0", "1", "2"]);
+});
+
+Deno.test("createWebhookEmitter() never logs the access token", async () => {
+  using logs = captureLogs();
+  const token = "T0KEN-never-logged";
+  await using hook = receiver(() => new Response("no", { status: 401 }));
+  for (const url of [`http://127.0.0.1:${closedPort()}/`, hook.url]) {
+    for (const tokenInQuery of [false, true]) {
+      await using webhook = createWebhookEmitter(emptyRouter, {
+        url,
+        impl: "x",
+        accessToken: token,
+        tokenInQuery,
+      });
+      webhook.emit(notice(0));
+    }
+  }
+  expect(hook.seen).toHaveLength(2);
+  const text = logs.text();
+  expect(text.length).toBeGreaterThanOrEqual(4); // every push failed and was logged
+  expect(text.filter((line) => line.includes("T0KEN"))).toEqual([]);
+  expect(text.some((line) => line.includes("access_token=[REDACTED]"))).toBe(true);
+});
+
+Deno.test("createWebhookEmitter() skips meta.heartbeat only when heartbeat is false (WH-15)", async () => {
+  await using hook = receiver(noContent);
+  const heartbeat = createEvent({ type: "meta", detail_type: "heartbeat", interval: 5000 });
+  for (const enabled of [true, false]) {
+    await using webhook = createWebhookEmitter(emptyRouter, {
+      url: hook.url,
+      impl: "x",
+      heartbeat: enabled,
+    });
+    webhook.emit(heartbeat);
+    webhook.emit(notice(enabled ? 1 : 2));
+  }
+  expect(hook.seen.map((s) => s.body.detail_type)).toEqual([
+    "heartbeat",
+    "friend_increase",
+    "friend_increase",
+  ]);
 });
 
 Deno.test("createWebhookEmitter() validates its options once", () => {
+  const base = { url: "http://x/", impl: "x" };
   expect(() => createWebhookEmitter(emptyRouter, { url: "ws://x/", impl: "x" })).toThrow(TypeError);
   expect(() => createWebhookEmitter(emptyRouter, { url: "nope", impl: "x" })).toThrow(TypeError);
-  expect(() => createWebhookEmitter(emptyRouter, { url: "http://x/", impl: "x", timeout: -1 }))
-    .toThrow("timeout must be an integer >= 0: current value is -1");
-  expect(() =>
-    createWebhookEmitter(emptyRouter, { url: "http://x/", impl: "x", accessToken: " t" })
-  ).toThrow(TypeError);
+  expect(() => createWebhookEmitter(emptyRouter, { url: "http://x/", impl: "" })).toThrow(
+    TypeError,
+  );
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, userAgent: "a\nb" })).toThrow(
+    TypeError,
+  );
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, timeout: -1 }))
+    .toThrow("Cannot create webhook emitter: timeout must be an integer >= 0: current value is -1");
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, timeout: 1.5 })).toThrow(RangeError);
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, maxBacklog: 0 })).toThrow(RangeError);
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, drainTimeout: -1 })).toThrow(
+    RangeError,
+  );
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, accessToken: " t" })).toThrow(
+    TypeError,
+  );
+  // Nothing was started: no timer or request is left for the sanitizers to find.
+  const idle = createWebhookEmitter(emptyRouter, { ...base, timeout: 0 });
+  expect([idle.delivered, idle.failed, idle.dropped]).toEqual([0, 0, 0]);
 });
 
 Deno.test("createOneBot() sends one status_update to each webhook at start, then events and heartbeats (META-S2, WH-15)", async () => {
@@ -269,9 +548,12 @@ Deno.test("createOneBot() sends one status_update to each webhook at start, then
     expect(hook.seen[0]!.body.detail_type).toBe("status_update");
     expect(hook.seen[0]!.body.status).toEqual({ good: true, bots: [{ self, online: true }] });
     expect("self" in hook.seen[0]!.body).toBe(false);
+    expect(hook.seen[0]!.headers.get("x-impl")).toBe("my-impl");
     expect(hook.seen[1]!.body.user_id).toBe("7");
     expect(hook.seen.filter((s) => s.body.detail_type === "status_update")).toHaveLength(1);
   }
-  expect(hookA.seen.some((s) => s.body.detail_type === "heartbeat")).toBe(true);
+  const beats = hookA.seen.filter((s) => s.body.detail_type === "heartbeat");
+  expect(beats.length).toBeGreaterThanOrEqual(1);
+  expect(beats[0]!.body.interval).toBe(20);
   expect(hookB.seen.some((s) => s.body.detail_type === "heartbeat")).toBe(false);
 });

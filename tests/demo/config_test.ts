@@ -14,6 +14,8 @@ Deno.test("parseDemoEnv() treats empty variables as unset", () => {
     ONEBOT_WEBHOOK_TIMEOUT: "",
     ONEBOT_RECONNECT_INTERVAL: "",
     ONEBOT_EVENT_BUFFER_SIZE: " ",
+    ONEBOT_COMPAT_META_SELF: "",
+    ONEBOT_WS_REVERSE_SUBPROTOCOLS: " , ",
   })).toEqual({});
 });
 
@@ -41,6 +43,31 @@ Deno.test("parseDemoEnv() reads every variable into createOneBot options (§1.1�
   });
 });
 
+Deno.test("parseDemoEnv() reads ONEBOT_COMPAT_META_SELF into compat.metaSelf (§9.2 item 21)", () => {
+  for (const value of ["1", "true", " TRUE "]) {
+    expect(parseDemoEnv({ ONEBOT_COMPAT_META_SELF: value })).toEqual({
+      compat: { metaSelf: true },
+    });
+  }
+  for (const value of ["0", "false", "False"]) {
+    expect(parseDemoEnv({ ONEBOT_COMPAT_META_SELF: value })).toEqual({});
+  }
+});
+
+Deno.test("parseDemoEnv() gives every reverse WebSocket the ONEBOT_WS_REVERSE_SUBPROTOCOLS, without repeats (WSR-03)", () => {
+  expect(parseDemoEnv({
+    ONEBOT_WS_REVERSE_URL: "ws://127.0.0.1:9001/,ws://127.0.0.1:9002/",
+    ONEBOT_WS_REVERSE_SUBPROTOCOLS: "12, 12.libob-demo,,12",
+  })).toEqual({
+    websocketReverse: [
+      { url: "ws://127.0.0.1:9001/", subprotocols: ["12", "12.libob-demo"] },
+      { url: "ws://127.0.0.1:9002/", subprotocols: ["12", "12.libob-demo"] },
+    ],
+  });
+  // Without URLs there is nothing to offer them.
+  expect(parseDemoEnv({ ONEBOT_WS_REVERSE_SUBPROTOCOLS: "12" })).toEqual({});
+});
+
 Deno.test("parseDemoEnv() turns the heartbeat off for 0 (§3.5)", () => {
   expect(parseDemoEnv({ ONEBOT_HEARTBEAT_INTERVAL: "0" })).toEqual({});
 });
@@ -66,6 +93,13 @@ const BAD_VALUES: readonly [string, string, ErrorConstructor, string][] = [
   ["ONEBOT_WS_REVERSE_URL", "127.0.0.1:9001", TypeError, "ws:// or wss://"],
   ["ONEBOT_ACCESS_TOKEN", " padded", TypeError, "surrounding white space"],
   ["ONEBOT_ACCESS_TOKEN", "a\tb", TypeError, "control characters"],
+  [
+    "ONEBOT_COMPAT_META_SELF",
+    "yes",
+    TypeError,
+    'must be 1, 0, true or false: current value is "yes"',
+  ],
+  ["ONEBOT_WS_REVERSE_SUBPROTOCOLS", "12,12 x", TypeError, '"12 x" is not a token'],
 ];
 
 for (const [name, value, type, detail] of BAD_VALUES) {

@@ -79,6 +79,7 @@ Deno.test("createDemo() lists every action it implements (META-01, §9.3 item 28
     const actions = expectOk(await call("get_supported_actions")) as string[];
     expect([...actions].sort()).toEqual([
       "delete_message",
+      "demo.get_messages",
       "demo.simulate_message",
       "get_channel_info",
       "get_channel_list",
@@ -541,6 +542,87 @@ Deno.test("demo.simulate_message checks its params, naming the field (10003, 35x
       expectFailed(await call("demo.simulate_message", params), retcode, field);
     }
     expect(await events()).toEqual([]);
+  });
+});
+
+Deno.test("demo.get_messages lists the messages of one chat, both directions, oldest first", async () => {
+  await withDemo(async ({ call }) => {
+    const text = (value: string) => [{ type: "text", data: { text: value } }];
+    expectOk(
+      await call("demo.simulate_message", {
+        detail_type: "private",
+        user_id: "10001",
+        message: "ping",
+      }),
+    );
+    expectOk(
+      await call("send_message", { detail_type: "private", user_id: "10001", message: "pong" }),
+    );
+    expectOk(
+      await call("send_message", { detail_type: "private", user_id: "10002", message: "hi bob" }),
+    );
+    expectOk(
+      await call("send_message", { detail_type: "group", group_id: "20001", message: "hi all" }),
+    );
+    const messages = expectOk(
+      await call("demo.get_messages", { detail_type: "private", user_id: "10001" }),
+    );
+    expect(messages).toEqual([
+      {
+        message_id: "1",
+        time: expect.any(Number),
+        user_id: "10001",
+        message: text("ping"),
+        alt_message: "ping",
+      },
+      {
+        message_id: "2",
+        time: expect.any(Number),
+        user_id: "10000",
+        message: text("pong"),
+        alt_message: "pong",
+      },
+    ]);
+    expect(expectOk(await call("demo.get_messages", { detail_type: "group", group_id: "20001" })))
+      .toEqual([
+        expect.objectContaining({ message_id: "4", user_id: "10000", alt_message: "hi all" }),
+      ]);
+    expect(
+      expectOk(
+        await call("demo.get_messages", {
+          detail_type: "channel",
+          guild_id: "30001",
+          channel_id: "40001",
+        }),
+      ),
+    ).toEqual([]);
+    // Deleted messages are gone.
+    expectOk(await call("delete_message", { message_id: "2" }));
+    expect(
+      expectOk(await call("demo.get_messages", { detail_type: "private", user_id: "10001" })),
+    ).toEqual([expect.objectContaining({ message_id: "1" })]);
+  });
+});
+
+Deno.test("demo.get_messages checks its params and its chat, naming the field (10003, 35xxx)", async () => {
+  await withDemo(async ({ call }) => {
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{}, 10003, "detail_type"],
+      [{ detail_type: "meeting" }, 10003, "detail_type"],
+      [{ detail_type: "private" }, 10003, "user_id"],
+      [{ detail_type: "group", group_id: 20001 }, 10003, "group_id"],
+      [{ detail_type: "channel", guild_id: "30001" }, 10003, "channel_id"],
+      [{ detail_type: "private", user_id: "404" }, DEMO_RETCODE.UNKNOWN_USER, "user_id"],
+      [{ detail_type: "group", group_id: "404" }, DEMO_RETCODE.UNKNOWN_GROUP, "group_id"],
+      [
+        { detail_type: "channel", guild_id: "30001", channel_id: "404" },
+        DEMO_RETCODE.UNKNOWN_CHANNEL,
+        "channel_id",
+      ],
+    ];
+    for (const [params, retcode, field] of cases) {
+      expectFailed(await call("demo.get_messages", params), retcode, field);
+    }
   });
 });
 

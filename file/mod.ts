@@ -1,0 +1,32 @@
+/**
+ * The file actions of OneBot 12 (checklist §4.5): `upload_file`,
+ * `upload_file_fragmented`, `get_file` and `get_file_fragmented` over a
+ * pluggable {@linkcode FileStore}, with a memory store and a directory store.
+ *
+ * ```ts
+ * import { createOneBot } from "@libob/libob";
+ * import { createFileActions, createMemoryFileStore } from "@libob/libob/file";
+ *
+ * await using onebot = createOneBot({
+ *   impl: "my-impl",
+ *   version: "1.0.0",
+ *   bots: [{ self: { platform: "demo", user_id: "bot" }, online: true }],
+ *   handlers: { ...createFileActions({ store: createMemoryFileStore() }) },
+ *   websocket: false,
+ * });
+ * ```
+ *
+ * @module
+ */
+
+export {
+  createFileActions,
+  type FileActions,
+  type FileActionsOptions,
+  type FileUrl,
+} from "./actions.ts";
+export { createFsFileStore, type FsFileStoreOptions } from "./fs_store.ts";
+export { createMemoryFileStore, type MemoryFileStoreOptions } from "./memory_store.ts";
+export { FILE_RETCODE } from "./retcode.ts";
+export { isSha256Hex, sha256Hex } from "./sha256.ts";
+export type { ByteRange, FileRecord, FileStore, NewFile } from "./store.ts";
