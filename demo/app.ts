@@ -5,7 +5,14 @@
  * @module
  */
 
-import { createOneBot, LIBOB_VERSION, type OneBot } from "../mod.ts";
+import {
+  createFileActions,
+  createMemoryFileStore,
+  createOneBot,
+  LIBOB_VERSION,
+  mergeHandlers,
+  type OneBot,
+} from "../mod.ts";
 import type { DemoConfig } from "./config.ts";
 import { createDemoHandlers, DEMO_VALIDATORS } from "./handlers.ts";
 import { createDemoPlatform, type DemoPlatform } from "./platform.ts";
@@ -90,7 +97,13 @@ export function createDemo(options: DemoOptions = {}): OneBot {
     impl: DEMO_IMPL,
     version: LIBOB_VERSION,
     bots: [{ self, online: true }],
-    handlers: createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
+    handlers: mergeHandlers(
+      createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
+      // The four file actions on an in-memory store (64 MiB, oldest evicted first).
+      createFileActions({
+        store: createMemoryFileStore({ maxTotalSize: 64 * 1024 * 1024, evictOldest: true }),
+      }),
+    ),
     validators: DEMO_VALIDATORS,
     ...connections,
   });

@@ -85,6 +85,8 @@ Deno.test("createDemo() lists every action it implements (META-01, §9.3 item 28
       "get_channel_list",
       "get_channel_member_info",
       "get_channel_member_list",
+      "get_file",
+      "get_file_fragmented",
       "get_friend_list",
       "get_group_info",
       "get_group_list",
@@ -106,6 +108,8 @@ Deno.test("createDemo() lists every action it implements (META-01, §9.3 item 28
       "set_channel_name",
       "set_group_name",
       "set_guild_name",
+      "upload_file",
+      "upload_file_fragmented",
     ]);
   });
 });
@@ -799,4 +803,20 @@ Deno.test({
     expect(event).toMatchObject({ detail_type: "private", message_id, alt_message: "pushed" });
     expect(posted[0]).toMatchObject({ type: "meta", detail_type: "status_update" });
   },
+});
+
+Deno.test("createDemo() stores and returns files through upload_file and get_file (§4.5, ENC-01)", async () => {
+  await withDemo(async ({ call }) => {
+    const uploaded = expectOk(
+      await call("upload_file", { type: "data", name: "hi.txt", data: "aGVsbG8=" }),
+    ) as { file_id: string };
+    const file = expectOk(await call("get_file", { file_id: uploaded.file_id, type: "data" })) as {
+      name: string;
+      data: string;
+      sha256: string;
+    };
+    expect(file.name).toBe("hi.txt");
+    expect(file.data).toBe("aGVsbG8="); // Base64 in JSON
+    expect(file.sha256).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  });
 });
