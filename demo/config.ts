@@ -6,6 +6,7 @@
  * @module
  */
 
+import { loadOneBotConfig } from "../config/mod.ts";
 import type { OneBotOptions } from "../mod.ts";
 
 /**
@@ -20,7 +21,7 @@ import type { OneBotOptions } from "../mod.ts";
  */
 export type DemoConfig = Pick<
   OneBotOptions,
-  "accessToken" | "heartbeat" | "http" | "httpWebhook" | "websocketReverse" | "compat"
+  "accessToken" | "heartbeat" | "http" | "websocket" | "httpWebhook" | "websocketReverse" | "compat"
 >;
 
 /**
@@ -50,6 +51,8 @@ export const DEMO_ENV = {
   ONEBOT_RECONNECT_INTERVAL: "reverse WebSocket reconnect interval in ms (> 0; default 5000)",
   /** Unread events kept for `get_latest_events`; 0: unlimited. Default 1000. */
   ONEBOT_EVENT_BUFFER_SIZE: "events kept for get_latest_events (0: unlimited; default 1000)",
+  /** A OneBot connection configuration file (TOML or JSON); variables override it. */
+  ONEBOT_CONFIG: "path of a OneBot TOML/JSON configuration file (variables override it)",
   /** `1`/`true`: meta events carry the bot's `self` (`compat.metaSelf`). Default off. */
   ONEBOT_COMPAT_META_SELF: "1 or true: meta events carry the bot's self (default off)",
   /** Comma-separated subprotocols the reverse WebSockets offer. Default `12.libob-demo`. */
@@ -236,4 +239,50 @@ function hasControlCharacter(text: string): boolean {
     if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
+}
+
+/**
+ * The demo's whole configuration: the OneBot configuration file named by
+ * `ONEBOT_CONFIG` (TOML or JSON, see `config/`), if any, with the `ONEBOT_*`
+ * variables on top: a variable that is set overrides the same setting of
+ * the file. The file's `host`/`port` are not used: `deno serve` owns the
+ * address, and HTTP and the forward WebSocket stay on it.
+ *
+ * @param env The environment, e.g. `Deno.env.toObject()`.
+ * @returns The connection options.
+ * @throws {TypeError} Naming `ONEBOT_CONFIG` when the file cannot be read or is invalid.
+ *
+ * @example
+ * ```ts
+ * import { loadDemoConfig } from "./config.ts";
+ * import { expect } from "expect";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".toml" });
+ * await Deno.writeTextFile(path, "[heartbeat]\ninterval = 4000\n");
+ * const config = await loadDemoConfig({ ONEBOT_CONFIG: path });
+ * await Deno.remove(path);
+ * expect(config.heartbeat).toEqual({ interval: 4000 });
+ * ```
+ */
+export async function loadDemoConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<DemoConfig> {
+  const fromEnv = parseDemoEnv(env);
+  const path = env.ONEBOT_CONFIG?.trim() ?? "";
+  if (path === "") return fromEnv;
+  let file;
+  try {
+    file = await loadOneBotConfig(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TypeError(`ONEBOT_CONFIG ${path}: ${reason.replaceAll("\n", " ")}`);
+  }
+  const { http, websocket, httpWebhook, websocketReverse, heartbeat } = file.connections;
+  const fromFile: DemoConfig = {};
+  if (http) fromFile.http = http;
+  if (websocket) fromFile.websocket = websocket;
+  if (httpWebhook && httpWebhook.length > 0) fromFile.httpWebhook = httpWebhook;
+  if (websocketReverse && websocketReverse.length > 0) fromFile.websocketReverse = websocketReverse;
+  if (heartbeat) fromFile.heartbeat = heartbeat;
+  return { ...fromFile, ...fromEnv };
 }

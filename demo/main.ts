@@ -1,7 +1,8 @@
 /**
  * The `deno serve` entry of the demo (`deno task start`). The address comes
  * from `deno serve` (`--host`/`--port`, or `DENO_SERVE_ADDRESS`); the
- * connections from the `ONEBOT_*` environment variables (see `config.ts`).
+ * connections from `ONEBOT_CONFIG` (a OneBot TOML/JSON file) and the `ONEBOT_*`
+ * environment variables (see `config.ts`).
  * A bad variable stops start-up with one line naming it and exit code 1.
  * SIGINT and SIGTERM dispose the OneBot (closing its sockets and draining
  * webhooks), then exit with 0.
@@ -11,14 +12,14 @@
 
 import type { OneBot } from "../mod.ts";
 import { createDemo } from "./app.ts";
-import { parseDemoEnv } from "./config.ts";
+import { loadDemoConfig } from "./config.ts";
 
 /** How long disposing may take before the process exits anyway, in ms. */
 const SHUTDOWN_TIMEOUT = 5000;
 
-function start(): OneBot {
+async function start(): Promise<OneBot> {
   try {
-    return createDemo(parseDemoEnv(Deno.env.toObject()));
+    return createDemo(await loadDemoConfig(Deno.env.toObject()));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // deno-lint-ignore no-console -- the demo's one start-up error line
@@ -27,7 +28,7 @@ function start(): OneBot {
   }
 }
 
-const onebot = start();
+const onebot = await start();
 
 let stopping = false;
 function stop(): void {

@@ -1,5 +1,5 @@
 import { expect } from "expect";
-import { parseDemoEnv } from "../../demo/config.ts";
+import { loadDemoConfig, parseDemoEnv } from "../../demo/config.ts";
 
 Deno.test("parseDemoEnv() gives no options for an empty environment", () => {
   expect(parseDemoEnv({})).toEqual({});
@@ -117,3 +117,42 @@ for (const [name, value, type, detail] of BAD_VALUES) {
     expect(message).not.toContain("\n");
   });
 }
+
+Deno.test("loadDemoConfig() reads ONEBOT_CONFIG and lets variables override it (issue 7)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/onebot.toml`;
+    await Deno.writeTextFile(
+      path,
+      [
+        "[heartbeat]",
+        "interval = 4000",
+        "[[http_webhook]]",
+        'url = "http://127.0.0.1:9/hook"',
+        "timeout = 1000",
+        "[[websocket_rev]]",
+        'url = "ws://127.0.0.1:9/ws"',
+        "reconnect_interval = 3000",
+      ].join("\n"),
+    );
+    const fromFile = await loadDemoConfig({ ONEBOT_CONFIG: path });
+    expect(fromFile.heartbeat).toEqual({ interval: 4000 });
+    expect(fromFile.httpWebhook).toEqual([{ url: "http://127.0.0.1:9/hook", timeout: 1000 }]);
+    expect(fromFile.websocketReverse).toEqual([{
+      url: "ws://127.0.0.1:9/ws",
+      reconnectInterval: 3000,
+    }]);
+    const overridden = await loadDemoConfig({
+      ONEBOT_CONFIG: path,
+      ONEBOT_HEARTBEAT_INTERVAL: "2000",
+    });
+    expect(overridden.heartbeat).toEqual({ interval: 2000 });
+    await Deno.writeTextFile(path, "[heartbeat]\ninterval = -5\n");
+    await expect(loadDemoConfig({ ONEBOT_CONFIG: path })).rejects.toThrow(/^ONEBOT_CONFIG/);
+    await expect(loadDemoConfig({ ONEBOT_CONFIG: `${dir}/missing.toml` })).rejects.toThrow(
+      /^ONEBOT_CONFIG/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
