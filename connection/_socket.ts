@@ -17,6 +17,7 @@ import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
+import type { Greeting } from "./types.ts";
 import { decode, encodeJson, encodeResponse, type Encoding } from "./codec.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
@@ -346,4 +347,18 @@ function utf8Length(text: string, limit: number): number {
     if (bytes > limit) return bytes;
   }
   return bytes;
+}
+
+/**
+ * The frames a new connection starts with; a greeting that throws is logged
+ * and the connection starts without one rather than failing.
+ */
+export function greetingOf(greeting: Greeting | undefined, log: Log): readonly Event[] {
+  if (greeting === undefined) return [];
+  try {
+    return greeting();
+  } catch (error) {
+    log.error("The greeting failed: {error}", { error });
+    return [];
+  }
 }

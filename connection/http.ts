@@ -12,6 +12,7 @@ import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { EventBuffer } from "../event/buffer.ts";
+import { refuse } from "./_refuse.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
 
@@ -227,20 +228,6 @@ async function readBody(
     offset += chunk.byteLength;
   }
   return body;
-}
-
-/** A status answer before the body is read; the unread body is cancelled. */
-async function refuse(
-  request: Request,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  await request.body?.cancel().catch(() => {});
-  return new Response(text, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
-  });
 }
 
 function checkPositive(name: string, value: number): void {

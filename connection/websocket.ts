@@ -6,11 +6,11 @@
 
 import { logger } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
-import type { Event } from "../event/types.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import type { RequestHandler } from "./http.ts";
 import type { EventSink, Greeting } from "./types.ts";
-import { checkLimits, CLOSE_TIMEOUT, type Session, startSession } from "./_socket.ts";
+import { refuse } from "./_refuse.ts";
+import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
 
 /**
  * Options of {@linkcode createWebSocketHandler}.
@@ -138,16 +138,6 @@ export function createWebSocketHandler(
   const sessions = new Set<Session>();
   let disposed = false;
 
-  function greet(): readonly Event[] {
-    if (greeting === undefined) return [];
-    try {
-      return greeting();
-    } catch (error) {
-      log.error("The greeting failed: {error}", { error });
-      return [];
-    }
-  }
-
   async function fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname !== "/") return await refuse(request, 404, "Not Found");
@@ -174,7 +164,7 @@ export function createWebSocketHandler(
     const session = startSession(upgrade.socket, {
       router,
       connection: "websocket",
-      greeting: greet(),
+      greeting: greetingOf(greeting, log),
       limits,
       slowCode: 1008,
       log,
@@ -214,17 +204,4 @@ function pickProtocol(header: string | null): string | undefined {
   if (header === null) return undefined;
   const offered = header.split(",").map((value) => value.trim()).filter((value) => value !== "");
   return offered.find((value) => value.startsWith("12")) ?? offered[0];
-}
-
-async function refuse(
-  request: Request,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  await request.body?.cancel().catch(() => {});
-  return new Response(text, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
-  });
 }

@@ -14,6 +14,7 @@ import {
   checkLimits,
   checkPositiveInteger,
   CLOSE_TIMEOUT,
+  greetingOf,
   type Session,
   startSession,
 } from "./_socket.ts";
@@ -180,16 +181,6 @@ export function connectReverseWebSocket(
   let backlog: Event[] = [];
   let dropped = 0;
 
-  function greet(): readonly Event[] {
-    if (greeting === undefined) return [];
-    try {
-      return greeting();
-    } catch (error) {
-      log.error("The greeting failed: {error}", { error });
-      return [];
-    }
-  }
-
   function scheduleConnect(): void {
     timer = setTimeout(connect, reconnectInterval);
   }
@@ -225,7 +216,7 @@ export function connectReverseWebSocket(
       const current = startSession(ws, {
         router,
         connection: "websocket_reverse",
-        greeting: greet(),
+        greeting: greetingOf(greeting, log),
         limits,
         slowCode: 4008,
         log,

@@ -535,7 +535,7 @@ export function createDemoHandlers(
           `user_id: ${clip(botId)} is the bot; send its messages with send_message`,
         );
       }
-      const chat = simulateTarget(params);
+      const chat = chatOf(params);
       const problem = checkChat(chat, sender.user_id);
       if (problem !== undefined) return problem;
       const message = toMessage(params.message as MessageInput);
@@ -544,7 +544,7 @@ export function createDemoHandlers(
       return ok({ message_id: stored.message_id });
     },
     "demo.get_messages"(params) {
-      const chat = getMessagesTarget(params);
+      const chat = chatOf(params);
       const problem = checkChat(chat, botId);
       if (problem !== undefined) return problem;
       return ok(
@@ -714,24 +714,11 @@ function sendTarget(params: StandardActions["send_message"]["params"]): DemoChat
   );
 }
 
-/** The chat a simulated message goes to; the validator has checked the ids. */
-function simulateTarget(params: SimulateMessageParams): DemoChat {
-  switch (params.detail_type) {
-    case "private":
-      return { detail_type: "private", user_id: params.user_id };
-    case "group":
-      return { detail_type: "group", group_id: params.group_id ?? "" };
-    case "channel":
-      return {
-        detail_type: "channel",
-        guild_id: params.guild_id ?? "",
-        channel_id: params.channel_id ?? "",
-      };
-  }
-}
-
-/** The chat `demo.get_messages` reads; the validator has checked the ids. */
-function getMessagesTarget(params: GetMessagesParams): DemoChat {
+/**
+ * The chat that `demo.simulate_message` writes to or `demo.get_messages`
+ * reads, named the way `send_message` names it; the validator has checked the ids.
+ */
+function chatOf(params: GetMessagesParams): DemoChat {
   switch (params.detail_type) {
     case "private":
       return { detail_type: "private", user_id: params.user_id ?? "" };
