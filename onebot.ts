@@ -58,6 +58,8 @@ export interface OneBotHttpOptions {
   maxBodySize?: number;
   /** Longest long poll in seconds. Default 600. */
   maxPollTimeout?: number;
+  /** Long polls waiting at once; more return `[]` at once (HTTP-16). `0` = unlimited. Default 64. */
+  maxPollers?: number;
 }
 
 /**
@@ -366,7 +368,10 @@ export function createOneBot(options: OneBotOptions): OneBot {
 
   const http = options.http ?? {};
   const buffer = http !== false && (http.eventEnabled ?? true)
-    ? createEventBuffer({ size: http.eventBufferSize ?? 1000 })
+    ? createEventBuffer({
+      size: http.eventBufferSize ?? 1000,
+      ...(http.maxPollers === undefined ? {} : { maxWaiters: http.maxPollers }),
+    })
     : undefined;
   const handleHttp = http === false ? notFound : createHttpHandler(router, {
     accessToken: http.accessToken ?? accessToken,

@@ -159,3 +159,27 @@ Deno.test("createEventBuffer() refuses a negative or fractional size or maxWaite
     expect(() => createEventBuffer({ maxWaiters: size })).toThrow(RangeError);
   }
 });
+
+Deno.test("createOneBot() http.maxPollers bounds the waiting long polls (HTTP-16)", async () => {
+  const { createOneBot } = await import("../../mod.ts");
+  await using onebot = createOneBot({
+    impl: "x",
+    version: "1",
+    handlers: {},
+    websocket: false,
+    http: { maxPollers: 1 },
+  });
+  const poll = () =>
+    onebot.fetch(
+      new Request("http://localhost/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ action: "get_latest_events", params: { timeout: 30 } }),
+      }),
+    ).then((r) => r.json());
+  const first = poll(); // waits
+  const second = await poll(); // over the bound: [] at once
+  expect(second.data).toEqual([]);
+  await onebot[Symbol.asyncDispose](); // releases the first
+  expect((await first).data).toEqual([]);
+});
