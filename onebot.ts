@@ -182,6 +182,8 @@ export interface OneBotOptions {
   bots?: readonly BotStatus[];
   /** The action handlers; the meta actions are added (see {@linkcode withMetaActions}). */
   handlers: AnyActionHandlers;
+  /** Deepest nesting accepted in `params`; deeper requests answer 10001. Default 64. */
+  maxDepth?: number;
   /**
    * Param checks by action name, run before the handlers. They are merged
    * over the standard validators ({@linkcode createValidators}): yours win,
@@ -356,6 +358,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
   const router = createActionRouter({
     handlers,
     bots: () => selves,
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     validators: {
       ...createValidators({
         ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),

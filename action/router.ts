@@ -71,6 +71,8 @@ export interface ActionRouterOptions {
   metaActions?: ReadonlySet<string>;
   /** Param checks by action name, run before the handler. */
   validators?: { readonly [action: string]: ParamsValidator | undefined };
+  /** Deepest nesting of objects and arrays accepted in `params`; deeper → 10001. Default 64. */
+  maxDepth?: number;
 }
 
 /**
@@ -105,7 +107,12 @@ export interface ActionRouterOptions {
  * ```
  */
 export function createActionRouter(options: ActionRouterOptions): ActionRouter {
-  const { handlers, bots, metaActions = META_ACTIONS, validators = {} } = options;
+  const { handlers, bots, metaActions = META_ACTIONS, validators = {}, maxDepth = 64 } = options;
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
+    throw new RangeError(
+      `Cannot create action router: maxDepth must be an integer > 0: current value is ${maxDepth}`,
+    );
+  }
   const log = logger("router");
 
   async function run(request: unknown, connection: RequestContext): Promise<ActionResult<unknown>> {
@@ -118,6 +125,10 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     }
     const self = resolveSelf(parsed.self, metaActions.has(action), bots());
     if (isFailure(self)) return self;
+    if (deeperThan(parsed.params, maxDepth)) {
+      // Validators and handlers recurse; a bounded depth keeps hostile input from their stacks.
+      return failed(RETCODE.BAD_REQUEST, `params are nested deeper than ${maxDepth} levels`);
+    }
     let params: unknown = parsed.params;
     const validate = Object.hasOwn(validators, action) ? validators[action] : undefined;
     const context: ActionContext = { connection: connection.connection, self };
@@ -215,6 +226,20 @@ function resolveSelf(
       ? "no bot account is available"
       : "several bots share this connection: set self",
   );
+}
+
+/** Whether objects and arrays in `value` nest deeper than `limit` levels (iterative). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null || ArrayBuffer.isView(item)) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** Keeps peer-chosen strings short in messages and logs. */

@@ -379,3 +379,27 @@ Deno.test("toResponse() builds the four fields, turns undefined data into null, 
   const response = toResponse({ status: "ok", retcode: 0, data: undefined, message: "" }, "");
   expect(response).toEqual({ status: "ok", retcode: 0, data: null, message: "", echo: "" });
 });
+
+Deno.test("router: params nested deeper than maxDepth answer 10001, at the limit they pass (issue 6)", async () => {
+  const nest = (depth: number): unknown => {
+    let value: unknown = 1; // nest(d) holds d - 1 containers
+    for (let i = 1; i < depth; i++) value = i % 2 ? [value] : { a: value };
+    return value;
+  };
+  const route = createActionRouter({
+    handlers: { echo: (p: unknown) => ok(p === undefined ? null : "ok") },
+    bots: () => [{ platform: "demo", user_id: "bot" }],
+    maxDepth: 8,
+  });
+  // params itself is level 1; its value adds the rest.
+  const atLimit = await route({ action: "echo", params: { x: nest(8) } }, { connection: "http" });
+  expect(atLimit.retcode).toBe(0);
+  const deeper = await route({ action: "echo", params: { x: nest(9) } }, { connection: "http" });
+  expect(deeper).toMatchObject({
+    retcode: 10001,
+    message: "params are nested deeper than 8 levels",
+  });
+  expect(() => createActionRouter({ handlers: {}, bots: () => [], maxDepth: 0 })).toThrow(
+    RangeError,
+  );
+});
