@@ -12,6 +12,7 @@ import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { EventBuffer } from "../event/buffer.ts";
+import { readLimited } from "./_read_limited.ts";
 import { refuse } from "./_refuse.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
@@ -203,31 +204,12 @@ async function readBody(
   limit: number,
 ): Promise<Uint8Array | "too large" | "failed"> {
   if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return "too large";
-      }
-      chunks.push(value);
-    }
+    const read = await readLimited(request.body, limit);
+    return "bytes" in read ? read.bytes : "too large";
   } catch {
     return "failed";
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 function checkPositive(name: string, value: number): void {

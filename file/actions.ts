@@ -18,6 +18,7 @@ import type {
   UploadFileParams,
 } from "../action/standard.ts";
 import type { ActionHandler, ActionResult, Failure } from "../action/types.ts";
+import { readLimited } from "../connection/_read_limited.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 import { isSha256Hex, sha256Hex } from "./sha256.ts";
 import type { FileRecord, FileStore } from "./store.ts";
@@ -354,25 +355,13 @@ export function createFileActions(options: FileActionsOptions): FileActions {
         return tooLarge(declared);
       }
       if (response.body === null) return new Uint8Array(0);
-      const reader = response.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let total = 0;
+      let read;
       try {
-        while (true) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          total += value.byteLength;
-          if (total > maxFileSize) {
-            await reader.cancel().catch(() => {});
-            return tooLarge(total);
-          }
-          chunks.push(value);
-        }
+        read = await readLimited(response.body, maxFileSize);
       } catch (error) {
-        await reader.cancel().catch(() => {});
         return networkFailure(error);
       }
-      return concat(chunks, total);
+      return "bytes" in read ? read.bytes : tooLarge(read.exceeded);
     } finally {
       clearTimeout(timer);
     }
@@ -788,17 +777,6 @@ function coveredBytes(ranges: readonly [number, number][]): number {
   let covered = 0;
   for (const [start, end] of ranges) covered += end - start;
   return covered;
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const result = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    result.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return result;
 }
 
 function checkInteger(where: string, name: string, value: unknown, min: number): void {
