@@ -99,6 +99,8 @@ export interface Session {
    * peer is too slow and the socket is being closed now).
    */
   send(event: Event): boolean;
+  /** Like `send`, for an event already encoded with {@linkcode encodeEvent}. */
+  sendEncoded(text: string): boolean;
   /** Whether the socket is closing or closed: nothing sent now would arrive. */
   readonly done: boolean;
   /** Resolves once the socket has closed. */
@@ -185,18 +187,10 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
   }
 
   function send(event: Event): boolean {
-    let text: string;
-    try {
-      text = encodeJson(event);
-    } catch (error) {
-      log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
-        id: event.id,
-        error,
-      });
-      // Not the connection's fault: report it as handled so nobody retries it.
-      return true;
-    }
-    return write(text);
+    const text = encodeEvent(event, log);
+    // An event that cannot be encoded is not the connection's fault: report it
+    // as handled so nobody retries it.
+    return text === undefined ? true : write(text);
   }
 
   function reply(response: ActionResponse, encoding: Encoding): void {
@@ -306,6 +300,7 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
 
   return {
     send,
+    sendEncoded: write,
     get done() {
       return isDone();
     },
@@ -360,5 +355,22 @@ export function greetingOf(greeting: Greeting | undefined, log: Log): readonly E
   } catch (error) {
     log.error("The greeting failed: {error}", { error });
     return [];
+  }
+}
+
+/**
+ * An event as the JSON text every push connection sends (WS-05, WH-07), or
+ * `undefined`, logged, when it cannot be encoded (a `bigint`, a cycle). A
+ * fan-out encodes each event once with it, not once per connection.
+ */
+export function encodeEvent(event: Event, log: Log): string | undefined {
+  try {
+    return encodeJson(event);
+  } catch (error) {
+    log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
+      id: event.id,
+      error,
+    });
+    return undefined;
   }
 }

@@ -10,7 +10,8 @@ import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
-import { decode, encodeJson, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { encodeEvent } from "./_socket.ts";
+import { decode, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import type { EventSink } from "./types.ts";
 
 /**
@@ -182,14 +183,8 @@ export function createWebhookEmitter(
   const abort = new AbortController();
 
   async function post(event: Event): Promise<void> {
-    let body: string;
-    try {
-      body = encodeJson(event);
-    } catch (error) {
-      log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
-        id: event.id,
-        error,
-      });
+    const body = encodeEvent(event, log);
+    if (body === undefined) {
       dropped++;
       return;
     }

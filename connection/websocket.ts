@@ -10,7 +10,14 @@ import { checkAccessToken, isAuthorized } from "./auth.ts";
 import type { RequestHandler } from "./http.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { refuse } from "./_refuse.ts";
-import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
+import {
+  checkLimits,
+  CLOSE_TIMEOUT,
+  encodeEvent,
+  greetingOf,
+  type Session,
+  startSession,
+} from "./_socket.ts";
 
 /**
  * Options of {@linkcode createWebSocketHandler}.
@@ -184,8 +191,10 @@ export function createWebSocketHandler(
       return sessions.size;
     },
     emit(event) {
-      if (disposed) return;
-      for (const session of sessions) session.send(event);
+      if (disposed || sessions.size === 0) return;
+      const text = encodeEvent(event, log); // once for every socket
+      if (text === undefined) return;
+      for (const session of sessions) session.sendEncoded(text);
     },
     async [Symbol.asyncDispose]() {
       disposed = true;
