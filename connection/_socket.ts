@@ -19,6 +19,7 @@ import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import type { Greeting } from "./types.ts";
 import { decode, encodeJson, encodeResponse, type Encoding } from "./codec.ts";
+import { checkInteger } from "../_check.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
 export const DEFAULT_MAX_FRAME_SIZE: number = 16 * 1024 * 1024;
@@ -58,18 +59,9 @@ export function checkLimits(where: string, options: SocketLimitOptions): SocketL
     maxBufferedAmount: options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT,
   };
   for (const [name, value] of Object.entries(limits)) {
-    checkPositiveInteger(where, name, value);
+    checkInteger(where, name, value, 1);
   }
   return limits;
-}
-
-/** Throws a std-style RangeError unless `value` is an integer > 0. */
-export function checkPositiveInteger(where: string, name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(
-      `Cannot ${where}: ${name} must be an integer > 0: current value is ${value}`,
-    );
-  }
 }
 
 /** What {@linkcode startSession} needs besides the socket. */

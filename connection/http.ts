@@ -16,6 +16,7 @@ import { readLimited } from "./_read_limited.ts";
 import { refuse } from "./_refuse.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * A Web-standard request handler, usable as `Deno.serve`'s handler or a
@@ -98,8 +99,8 @@ export function createHttpHandler(
   const accessToken = checkAccessToken("create HTTP handler", options.accessToken);
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   const maxPollTimeout = options.maxPollTimeout ?? 600;
-  checkPositive("maxBodySize", maxBodySize);
-  checkPositive("maxPollTimeout", maxPollTimeout);
+  checkInteger("create HTTP handler", "maxBodySize", maxBodySize, 1);
+  checkInteger("create HTTP handler", "maxPollTimeout", maxPollTimeout, 1);
   const { events } = options;
   const log = logger("http");
 
@@ -209,13 +210,5 @@ async function readBody(
     return "bytes" in read ? read.bytes : "too large";
   } catch {
     return "failed";
-  }
-}
-
-function checkPositive(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(
-      `Cannot create HTTP handler: ${name} must be an integer > 0: current value is ${value}`,
-    );
   }
 }

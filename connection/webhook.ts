@@ -13,6 +13,7 @@ import { checkAccessToken } from "./auth.ts";
 import { encodeEvent } from "./_socket.ts";
 import { decode, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import type { EventSink } from "./types.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * Options of {@linkcode createWebhookEmitter}.
@@ -390,12 +391,4 @@ function describeError(error: unknown): string {
     e = e instanceof Error ? e.cause : undefined;
   }
   return redactUrl(parts.join(" (cause: ") + ")".repeat(parts.length - 1));
-}
-
-function checkInteger(where: string, name: string, value: unknown, min: number): void {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(
-      `Cannot ${where}: ${name} must be an integer >= ${min}: current value is ${value}`,
-    );
-  }
 }

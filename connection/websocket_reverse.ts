@@ -10,14 +10,8 @@ import type { Event } from "../event/types.ts";
 import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
 import type { EventSink, Greeting } from "./types.ts";
-import {
-  checkLimits,
-  checkPositiveInteger,
-  CLOSE_TIMEOUT,
-  greetingOf,
-  type Session,
-  startSession,
-} from "./_socket.ts";
+import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
+import { checkInteger } from "../_check.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -155,8 +149,8 @@ export function connectReverseWebSocket(
     throw new TypeError(`Cannot ${where}: userAgent must be a non-empty header value`);
   }
   const accessToken = checkAccessToken(where, options.accessToken);
-  checkPositiveInteger(where, "reconnectInterval", reconnectInterval);
-  checkPositiveInteger(where, "handshakeTimeout", handshakeTimeout);
+  checkInteger(where, "reconnectInterval", reconnectInterval, 1);
+  checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
   if (!Number.isSafeInteger(maxBacklog) || maxBacklog < 0) {
     throw new RangeError(
       `Cannot ${where}: maxBacklog must be an integer >= 0: current value is ${maxBacklog}`,

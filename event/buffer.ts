@@ -5,6 +5,7 @@
  */
 
 import type { Event } from "./types.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * Options of {@linkcode createEventBuffer}.
@@ -85,8 +86,8 @@ interface Waiter {
  */
 export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer {
   const { size = 1000, maxWaiters = 64 } = options;
-  checkCount("size", size);
-  checkCount("maxWaiters", maxWaiters);
+  checkInteger("create event buffer", "size", size, 0);
+  checkInteger("create event buffer", "maxWaiters", maxWaiters, 0);
   let items: Event[] = [];
   let head = 0;
   let dropped = 0;
@@ -185,12 +186,4 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
       }
     },
   };
-}
-
-function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(
-      `Cannot create event buffer: ${name} must be an integer >= 0: current value is ${value}`,
-    );
-  }
 }

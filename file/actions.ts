@@ -22,6 +22,7 @@ import { readLimited } from "../connection/_read_limited.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 import { isSha256Hex, sha256Hex } from "./sha256.ts";
 import type { FileRecord, FileStore } from "./store.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * A URL the application can fetch a stored file from, for `get_file` with
@@ -237,10 +238,10 @@ export function createFileActions(options: FileActionsOptions): FileActions {
       );
     }
   }
-  checkInteger(where, "maxFileSize", maxFileSize, 1);
-  checkInteger(where, "maxFragmentedUploads", maxFragmentedUploads, 1);
-  checkInteger(where, "uploadExpiry", uploadExpiry, 1);
-  checkInteger(where, "downloadTimeout", downloadTimeout, 0);
+  checkInteger("create file actions", "maxFileSize", maxFileSize, 1);
+  checkInteger("create file actions", "maxFragmentedUploads", maxFragmentedUploads, 1);
+  checkInteger("create file actions", "uploadExpiry", uploadExpiry, 1);
+  checkInteger("create file actions", "downloadTimeout", downloadTimeout, 0);
   checkFunction(where, "fetch", fetchImpl);
   checkFunction(where, "now", now);
   if (readPath !== undefined) checkFunction(where, "readPath", readPath);
@@ -777,14 +778,6 @@ function coveredBytes(ranges: readonly [number, number][]): number {
   let covered = 0;
   for (const [start, end] of ranges) covered += end - start;
   return covered;
-}
-
-function checkInteger(where: string, name: string, value: unknown, min: number): void {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(
-      `${where}: ${name} must be an integer >= ${min}: current value is ${value}`,
-    );
-  }
 }
 
 function checkFunction(where: string, name: string, value: unknown): void {

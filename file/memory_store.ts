@@ -7,6 +7,7 @@
 import { failed } from "../action/result.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 import type { ByteRange, FileRecord, FileStore } from "./store.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * Options of {@linkcode createMemoryFileStore}.
@@ -56,11 +57,7 @@ export interface MemoryFileStoreOptions {
  */
 export function createMemoryFileStore(options: MemoryFileStoreOptions = {}): FileStore {
   const { maxTotalSize = 256 * 1024 * 1024, evictOldest = false, now = Date.now } = options;
-  if (!Number.isSafeInteger(maxTotalSize) || maxTotalSize <= 0) {
-    throw new RangeError(
-      `Cannot create memory file store: maxTotalSize must be an integer > 0: current value is ${maxTotalSize}`,
-    );
-  }
+  checkInteger("create memory file store", "maxTotalSize", maxTotalSize, 1);
   if (typeof evictOldest !== "boolean") {
     throw new TypeError(
       `Cannot create memory file store: evictOldest must be a boolean: current type is ${typeof evictOldest}`,

@@ -1090,7 +1090,7 @@ Deno.test("createFileActions() validates its options once", () => {
   expect(() => createFileActions({ store: { ...store, read: 1 } as unknown as FileStore }))
     .toThrow(TypeError);
   expect(() => createFileActions({ store, maxFileSize: 0 })).toThrow(
-    "Cannot create file actions: maxFileSize must be an integer >= 1: current value is 0",
+    "Cannot create file actions: maxFileSize must be an integer > 0: current value is 0",
   );
   expect(() => createFileActions({ store, maxFragmentedUploads: 0 })).toThrow(RangeError);
   expect(() => createFileActions({ store, uploadExpiry: -1 })).toThrow(RangeError);
