@@ -188,6 +188,8 @@ export {
   type Encoding,
   encodingOf,
   type EventSink,
+  type Frame,
+  type FrameTap,
   type Greeting,
   type HttpHandlerOptions,
   isAuthorized,

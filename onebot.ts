@@ -18,6 +18,7 @@ import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
 import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
+import { type FrameTap, guardTap } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
 import { createWebhookEmitter } from "./connection/webhook.ts";
 import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
@@ -210,6 +211,12 @@ export interface OneBotOptions {
   heartbeat?: { interval: number } | false;
   /** Opt-in, spec-legal tweaks for applications that need them ({@linkcode OneBotCompatOptions}). */
   compat?: OneBotCompatOptions;
+  /**
+   * Sees every frame of every connection, in and out ({@linkcode FrameTap}):
+   * a frame log, a debugger, a recorder. It runs on the connection's path:
+   * keep it quick. Default none (and no cost).
+   */
+  tap?: FrameTap;
 }
 
 /**
@@ -335,6 +342,8 @@ export function createOneBot(options: OneBotOptions): OneBot {
     );
   }
   const log = logger("onebot");
+  const tap = guardTap("create OneBot", options.tap, log);
+  const tapOption = tap === undefined ? {} : { tap };
   const version: VersionData = { impl, version: implVersion, onebot_version: "12" };
   const bots = new Map<string, BotStatus>();
   for (const bot of options.bots ?? []) bots.set(botKey(checkBot(bot).self), { ...bot });
@@ -381,17 +390,20 @@ export function createOneBot(options: OneBotOptions): OneBot {
     ...(buffer === undefined ? {} : { events: buffer }),
     ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
     ...(http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout }),
+    ...tapOption,
   });
   const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
     ...options.websocket,
     accessToken: options.websocket?.accessToken ?? accessToken,
     greeting,
+    ...tapOption,
   });
   const webhooks = (options.httpWebhook ?? []).map((webhook) =>
     createWebhookEmitter(router, {
       ...webhook,
       impl,
       accessToken: webhook.accessToken ?? accessToken,
+      ...tapOption,
     })
   );
   // Each reverse WebSocket starts connecting when created: if a later target is invalid, stop
@@ -404,6 +416,7 @@ export function createOneBot(options: OneBotOptions): OneBot {
         impl,
         accessToken: target.accessToken ?? accessToken,
         greeting,
+        ...tapOption,
       }));
     }
   } catch (error) {

@@ -17,6 +17,7 @@ import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
+import type { FrameTap } from "./frame.ts";
 import type { Greeting } from "./types.ts";
 import { decode, encodeJson, encodeResponse, type Encoding } from "./codec.ts";
 import { checkInteger } from "../_check.ts";
@@ -81,6 +82,10 @@ export interface SessionOptions {
   slowCode: number;
   /** Where the session logs. */
   log: Log;
+  /** Sees every frame in and out (already guarded). */
+  tap?: FrameTap | undefined;
+  /** The connection's label for the tap. */
+  peer?: string;
 }
 
 /** A running session. */
@@ -91,8 +96,8 @@ export interface Session {
    * peer is too slow and the socket is being closed now).
    */
   send(event: Event): boolean;
-  /** Like `send`, for an event already encoded with {@linkcode encodeEvent}. */
-  sendEncoded(text: string): boolean;
+  /** Like `send`, for `event` already encoded as `text` with {@linkcode encodeEvent}. */
+  sendEncoded(text: string, event: Event): boolean;
   /** Whether the socket is closing or closed: nothing sent now would arrive. */
   readonly done: boolean;
   /** Resolves once the socket has closed. */
@@ -114,7 +119,7 @@ type Frame = string | Uint8Array<ArrayBuffer>;
  * ordered queue that is flushed on `open`.
  */
 export function startSession(socket: WebSocket, options: SessionOptions): Session {
-  const { router, connection, limits, slowCode, log } = options;
+  const { router, connection, limits, slowCode, log, tap, peer = "" } = options;
   socket.binaryType = "arraybuffer";
   const closed = Promise.withResolvers<void>();
   let pending: Frame[] = [];
@@ -182,14 +187,24 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     const text = encodeEvent(event, log);
     // An event that cannot be encoded is not the connection's fault: report it
     // as handled so nobody retries it.
-    return text === undefined ? true : write(text);
+    return text === undefined ? true : sendEncoded(text, event);
+  }
+
+  function sendEncoded(text: string, event: Event): boolean {
+    const sent = write(text);
+    if (sent) {
+      tap?.({ direction: "out", type: "event", connection, peer, encoding: "json", data: event });
+    }
+    return sent;
   }
 
   function reply(response: ActionResponse, encoding: Encoding): void {
     if (response.retcode === RETCODE.INTERNAL_HANDLER_ERROR) {
       log.debug("Answered 20002 over {connection}", { connection, echo: response.echo });
     }
-    write(encodeResponse(response, encoding));
+    if (write(encodeResponse(response, encoding))) {
+      tap?.({ direction: "out", type: "response", connection, peer, encoding, data: response });
+    }
   }
 
   function run(value: unknown, encoding: Encoding): void {
@@ -247,6 +262,7 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
       );
       return;
     }
+    tap?.({ direction: "in", type: "action", connection, peer, encoding, data: value });
     if (running < limits.maxInFlight) {
       run(value, encoding);
     } else if (waiting.length < limits.maxInFlight) {
@@ -292,7 +308,7 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
 
   return {
     send,
-    sendEncoded: write,
+    sendEncoded,
     get done() {
       return isDone();
     },

@@ -16,6 +16,7 @@ import { readLimited } from "./_read_limited.ts";
 import { refuse } from "./_refuse.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import { checkInteger } from "../_check.ts";
 
 /**
@@ -53,6 +54,8 @@ export interface HttpHandlerOptions {
   events?: EventBuffer;
   /** Longest long poll in seconds; a larger `timeout` is shortened to it. Default 600. */
   maxPollTimeout?: number;
+  /** Sees every action and response ({@linkcode FrameTap}); `peer` is the client's address. */
+  tap?: FrameTap;
 }
 
 const DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
@@ -103,8 +106,13 @@ export function createHttpHandler(
   checkInteger("create HTTP handler", "maxPollTimeout", maxPollTimeout, 1);
   const { events } = options;
   const log = logger("http");
+  const tap = guardTap("create HTTP handler", options.tap, log);
 
-  async function answer(body: Uint8Array, encoding: Encoding): Promise<ActionResponse> {
+  async function answer(
+    body: Uint8Array,
+    encoding: Encoding,
+    peer: string,
+  ): Promise<ActionResponse> {
     let value: unknown;
     try {
       value = decode(body, encoding);
@@ -114,6 +122,7 @@ export function createHttpHandler(
         undefined,
       );
     }
+    tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
     if (events !== undefined && isGetLatestEvents(value)) {
       const request = parseActionRequest(value);
       const result = isFailure(request)
@@ -124,7 +133,7 @@ export function createHttpHandler(
     return await router(value, { connection: "http" });
   }
 
-  return async function handleHttp(request) {
+  return async function handleHttp(request, info) {
     if (!isRootPath(request.url)) return await refuse(request, 404, "Not Found");
     if (request.method !== "POST") {
       return await refuse(request, 405, "Method Not Allowed", { Allow: "POST" });
@@ -149,12 +158,21 @@ export function createHttpHandler(
     if (body === "too large" || (body !== "failed" && body.byteLength > maxBodySize)) {
       return new Response("Content Too Large", { status: 413 });
     }
+    const peer = tap === undefined ? "" : addrPeer(info);
     let response: ActionResponse;
     if (body === "failed") {
       response = toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined);
     } else {
-      response = await answer(body, encoding);
+      response = await answer(body, encoding, peer);
     }
+    tap?.({
+      direction: "out",
+      type: "response",
+      connection: "http",
+      peer,
+      encoding,
+      data: response,
+    });
     if (response.retcode === RETCODE.INTERNAL_HANDLER_ERROR) {
       log.debug("Answered 20002 over HTTP", { echo: response.echo });
     }

@@ -17,6 +17,7 @@ export {
   encodingOf,
   MEDIA_TYPE,
 } from "./codec.ts";
+export type { Frame, FrameTap } from "./frame.ts";
 export { startHeartbeat } from "./heartbeat.ts";
 export { createHttpHandler, type HttpHandlerOptions, type RequestHandler } from "./http.ts";
 export type { EventSink, Greeting } from "./types.ts";

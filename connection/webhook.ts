@@ -12,6 +12,7 @@ import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
 import { encodeEvent } from "./_socket.ts";
 import { decode, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
 
@@ -53,6 +54,11 @@ export interface WebhookOptions {
    * events still queued are dropped (counted and logged). Default 5000.
    */
   drainTimeout?: number;
+  /**
+   * Sees every event posted and every action of a reply with its result
+   * ({@linkcode FrameTap}); `peer` is the URL without its query.
+   */
+  tap?: FrameTap;
 }
 
 /**
@@ -173,6 +179,8 @@ export function createWebhookEmitter(
   if (shown.password !== "") shown.password = "[REDACTED]"; // user:password@ is Basic auth
   const shownUrl = redactUrl(shown.href);
   const log = logger("webhook");
+  const tap = guardTap(where, options.tap, log);
+  const peer = urlPeer(target);
 
   const queue: Event[] = [];
   let head = 0;
@@ -189,6 +197,14 @@ export function createWebhookEmitter(
       dropped++;
       return;
     }
+    tap?.({
+      direction: "out",
+      type: "event",
+      connection: "http_webhook",
+      peer,
+      encoding: "json",
+      data: event,
+    });
     let response: Response;
     try {
       response = await fetch(url, {
@@ -269,6 +285,14 @@ export function createWebhookEmitter(
         });
         return;
       }
+      tap?.({
+        direction: "in",
+        type: "action",
+        connection: "http_webhook",
+        peer,
+        encoding,
+        data: request,
+      });
       let result;
       try {
         result = await router(request, { connection: "http_webhook" });
@@ -279,6 +303,14 @@ export function createWebhookEmitter(
         });
         continue;
       }
+      tap?.({
+        direction: "out",
+        type: "response",
+        connection: "http_webhook",
+        peer,
+        encoding,
+        data: result,
+      });
       if (result.status === "failed") {
         log.warn("Webhook {url}: a returned action failed with {retcode}: {message}", {
           url: shownUrl,

@@ -8,6 +8,7 @@ import { logger } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import type { RequestHandler } from "./http.ts";
+import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { refuse } from "./_refuse.ts";
 import {
@@ -34,6 +35,8 @@ export interface WebSocketHandlerOptions {
   accessToken?: string | undefined;
   /** The frames each new connection starts with (META-C2, META-S1). */
   greeting?: Greeting;
+  /** Sees every frame in and out of every socket ({@linkcode FrameTap}). */
+  tap?: FrameTap;
   /**
    * Largest incoming frame in bytes. A larger frame is answered with 10001
    * (no `echo`: it is not decoded) in its own encoding, and the socket stays
@@ -142,10 +145,11 @@ export function createWebSocketHandler(
   const limits = checkLimits(where, options);
   const { greeting } = options;
   const log = logger("websocket");
+  const tap = guardTap(where, options.tap, log);
   const sessions = new Set<Session>();
   let disposed = false;
 
-  async function fetch(request: Request): Promise<Response> {
+  async function fetch(request: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname !== "/") return await refuse(request, 404, "Not Found");
     if (disposed) return await refuse(request, 503, "Service Unavailable");
@@ -159,6 +163,8 @@ export function createWebSocketHandler(
       return await refuse(request, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
     }
     const protocol = pickProtocol(request.headers.get("sec-websocket-protocol"));
+    // Read before the upgrade: afterwards the request, and its address, are gone.
+    const peer = tap === undefined ? "" : addrPeer(info);
     let upgrade: Deno.WebSocketUpgrade;
     try {
       upgrade = Deno.upgradeWebSocket(request, protocol === undefined ? {} : { protocol });
@@ -175,6 +181,8 @@ export function createWebSocketHandler(
       limits,
       slowCode: 1008,
       log,
+      tap,
+      peer,
     });
     sessions.add(session);
     log.debug("Accepted a WebSocket connection ({count} open)", { count: sessions.size });
@@ -194,7 +202,7 @@ export function createWebSocketHandler(
       if (disposed || sessions.size === 0) return;
       const text = encodeEvent(event, log); // once for every socket
       if (text === undefined) return;
-      for (const session of sessions) session.sendEncoded(text);
+      for (const session of sessions) session.sendEncoded(text, event);
     },
     async [Symbol.asyncDispose]() {
       disposed = true;

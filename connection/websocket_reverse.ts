@@ -9,6 +9,7 @@ import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
+import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
 import { checkInteger } from "../_check.ts";
@@ -64,6 +65,8 @@ export interface ReverseWebSocketOptions {
   handshakeTimeout?: number;
   /** The frames each new connection starts with (WSR-06). */
   greeting?: Greeting;
+  /** Sees every frame in and out ({@linkcode FrameTap}); `peer` is the URL without its query. */
+  tap?: FrameTap;
   /**
    * Non-meta events kept while disconnected, sent after the greeting of the
    * next connection; when full, the oldest is dropped and counted (logged
@@ -158,6 +161,8 @@ export function connectReverseWebSocket(
   }
   const limits = checkLimits(where, options);
   const log = logger("websocket_reverse");
+  const tap = guardTap(where, options.tap, log);
+  const peer = urlPeer(target);
   const logUrl = redactUrl(target.href);
   const headers: Record<string, string> = { "User-Agent": userAgent };
   if (accessToken !== "") {
@@ -214,6 +219,8 @@ export function connectReverseWebSocket(
         limits,
         slowCode: 4008,
         log,
+        tap,
+        peer,
       });
       session = current;
       const waited = backlog;

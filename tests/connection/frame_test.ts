@@ -1,0 +1,233 @@
+import { decode as decodeMsgpack, encode as encodeMsgpack } from "@msgpack/msgpack";
+import { expect } from "expect";
+import { ok } from "../../action/result.ts";
+import type { Frame, FrameTap } from "../../connection/frame.ts";
+import { urlPeer } from "../../connection/frame.ts";
+import { createEvent } from "../../event/create.ts";
+import type { Event } from "../../event/types.ts";
+import { createOneBot, type OneBotOptions } from "../../onebot.ts";
+import { openClient, serve, serveApp, within } from "../_loopback.ts";
+
+const SELF = { platform: "test", user_id: "bot" };
+const PEER = /^127\.0\.0\.1:\d+$/;
+
+function options(tap: FrameTap, more: Partial<OneBotOptions> = {}): OneBotOptions {
+  return {
+    impl: "test",
+    version: "1.0.0",
+    bots: [{ self: SELF, online: true }],
+    handlers: { ping: () => ok("pong") },
+    tap,
+    ...more,
+  };
+}
+
+/** A tap that keeps every frame and wakes waiters. */
+function record(): { tap: FrameTap; frames: Frame[]; count(n: number): Promise<Frame[]> } {
+  const frames: Frame[] = [];
+  const waiters = new Set<() => void>();
+  return {
+    frames,
+    tap(frame) {
+      frames.push(frame);
+      for (const wake of [...waiters]) wake();
+    },
+    count(n) {
+      return within(
+        new Promise<Frame[]>((resolve) => {
+          function check(): void {
+            if (frames.length < n) return;
+            waiters.delete(check);
+            resolve(frames.slice(0, n));
+          }
+          waiters.add(check);
+          check();
+        }),
+        `${n} frames`,
+      );
+    },
+  };
+}
+
+function message(id: string): Event {
+  return createEvent({
+    id,
+    type: "message",
+    detail_type: "private",
+    self: SELF,
+    message_id: id,
+    message: [],
+    alt_message: "",
+    user_id: "u1",
+  });
+}
+
+function summary(frame: Frame): string {
+  const data = frame.data as Record<string, unknown>;
+  const what = frame.type === "action"
+    ? data.action
+    : frame.type === "response"
+    ? data.retcode
+    : `${data.type}.${data.detail_type}`;
+  return `${frame.direction} ${frame.type} ${what}`;
+}
+
+Deno.test("createOneBot() taps HTTP actions and responses with the client's address and encoding", async () => {
+  const recorder = record();
+  await using onebot = createOneBot(options(recorder.tap));
+  await using server = serve(onebot.fetch);
+  const json = await fetch(server.url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ action: "ping", params: {}, echo: "1" }),
+  });
+  await json.body?.cancel();
+  const packed = await fetch(server.url, {
+    method: "POST",
+    headers: { "Content-Type": "application/msgpack" },
+    body: encodeMsgpack({ action: "ping", params: {} }),
+  });
+  expect(decodeMsgpack(await packed.bytes())).toMatchObject({ data: "pong" });
+  const garbage = await fetch(server.url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{",
+  });
+  await garbage.body?.cancel();
+  const frames = await recorder.count(5);
+  expect(frames.map(summary)).toEqual([
+    "in action ping",
+    "out response 0",
+    "in action ping",
+    "out response 0",
+    // An undecodable body is not tapped; its 10001 answer is.
+    "out response 10001",
+  ]);
+  expect(frames.map((frame) => frame.encoding)).toEqual([
+    "json",
+    "json",
+    "msgpack",
+    "msgpack",
+    "json",
+  ]);
+  for (const frame of frames) {
+    expect(frame.connection).toBe("http");
+    expect(frame.peer).toMatch(PEER);
+  }
+  expect(frames[0]!.data).toEqual({ action: "ping", params: {}, echo: "1" });
+});
+
+Deno.test("createOneBot() taps a forward WebSocket: greeting, actions, responses, events (META-C2)", async () => {
+  const recorder = record();
+  await using onebot = createOneBot(options(recorder.tap));
+  await using server = serve(onebot.fetch);
+  await using client = await openClient(server.wsUrl);
+  await client.nextEvent();
+  await client.nextEvent();
+  await client.call({ action: "ping", params: {}, echo: "a" }, "binary");
+  onebot.emit(message("m1"));
+  await client.nextEvent();
+  const frames = await recorder.count(5);
+  expect(frames.map(summary)).toEqual([
+    "out event meta.connect",
+    "out event meta.status_update",
+    "in action ping",
+    "out response 0",
+    "out event message.private",
+  ]);
+  expect(frames.map((frame) => frame.encoding)).toEqual([
+    "json",
+    "json",
+    "msgpack",
+    "msgpack",
+    "json",
+  ]);
+  expect(new Set(frames.map((frame) => frame.connection))).toEqual(new Set(["websocket"]));
+  // One socket, one peer: its address.
+  expect(new Set(frames.map((frame) => frame.peer)).size).toBe(1);
+  expect(frames[0]!.peer).toMatch(PEER);
+});
+
+Deno.test("createOneBot() taps a reverse WebSocket under its URL, without the token", async () => {
+  const recorder = record();
+  await using app = serveApp();
+  await using onebot = createOneBot(options(recorder.tap, {
+    accessToken: "s3cret",
+    websocketReverse: [{ url: `${app.wsUrl}path?x=1`, tokenInQuery: true }],
+  }));
+  const { peer } = await app.accept();
+  await peer.nextEvent();
+  await peer.nextEvent();
+  await peer.call({ action: "ping", params: {}, echo: "r" });
+  const frames = await recorder.count(4);
+  expect(frames.map(summary)).toEqual([
+    "out event meta.connect",
+    "out event meta.status_update",
+    "in action ping",
+    "out response 0",
+  ]);
+  for (const frame of frames) {
+    expect(frame.connection).toBe("websocket_reverse");
+    expect(frame.peer).toBe(`${app.wsUrl}path`);
+  }
+  await onebot[Symbol.asyncDispose]();
+});
+
+Deno.test("createOneBot() taps webhook posts and the actions of a reply with their results (WH-10)", async () => {
+  const recorder = record();
+  let posts = 0;
+  await using receiver = serve(async (request) => {
+    await request.body?.cancel();
+    posts++;
+    // The second post (the emitted message) answers with one action.
+    return posts === 2
+      ? Response.json([{ action: "ping", params: {} }, { action: "nope", params: {} }])
+      : new Response(null, { status: 204 });
+  });
+  await using onebot = createOneBot(options(recorder.tap, {
+    http: false,
+    websocket: false,
+    accessToken: "s3cret",
+    httpWebhook: [{ url: `${receiver.url}hook?access=1`, tokenInQuery: true }],
+  }));
+  onebot.emit(message("m2"));
+  const frames = await recorder.count(6);
+  expect(frames.map(summary)).toEqual([
+    "out event meta.status_update", // META-S2
+    "out event message.private",
+    "in action ping",
+    "out response 0",
+    "in action nope",
+    "out response 10002",
+  ]);
+  for (const frame of frames) {
+    expect(frame.connection).toBe("http_webhook");
+    expect(frame.peer).toBe(`${receiver.url}hook`);
+  }
+  await onebot[Symbol.asyncDispose]();
+});
+
+Deno.test("createOneBot() keeps answering when the tap throws", async () => {
+  await using onebot = createOneBot(options(() => {
+    throw new Error("broken tap");
+  }));
+  await using server = serve(onebot.fetch);
+  const response = await fetch(server.url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ action: "ping", params: {} }),
+  });
+  expect(await response.json()).toMatchObject({ status: "ok", data: "pong" });
+});
+
+Deno.test("createOneBot() refuses a tap that is not a function", () => {
+  expect(() => createOneBot(options("log" as unknown as FrameTap))).toThrow(
+    "Cannot create OneBot: tap must be a function: current value is string",
+  );
+});
+
+Deno.test("urlPeer() drops the query, fragment and credentials of a URL", () => {
+  expect(urlPeer("ws://user:pw@example.com:8080/ob?access_token=s3cret#x")).toBe(
+    "ws://example.com:8080/ob",
+  );
+});
