@@ -21,6 +21,7 @@ import {
   failed,
   type Failure,
   groupMemberDecreaseEvent,
+  groupMemberIncreaseEvent,
   groupMessageDeleteEvent,
   groupMessageEvent,
   guildMemberDecreaseEvent,
@@ -33,6 +34,7 @@ import {
   privateMessageDeleteEvent,
   privateMessageEvent,
   RETCODE,
+  schemaValidator,
   type StandardActions,
   toMessage,
   type UserInfo,
@@ -46,6 +48,7 @@ import type {
   DemoPlatform,
   DemoUser,
 } from "./platform.ts";
+import * as v from "valibot";
 
 /**
  * The demo's logic errors (35xxx, §2.4): the target of an action does not
@@ -75,6 +78,10 @@ export const DEMO_RETCODE = {
   NOT_A_MEMBER: 35006,
   /** The bot's own messages are sent with `send_message`, not simulated. */
   SENDER_IS_BOT: 35007,
+  /** A user may only delete (recall) a message they sent. */
+  NOT_THE_SENDER: 35008,
+  /** The user is already a member of the group. */
+  ALREADY_A_MEMBER: 35009,
 } as const;
 
 /**
@@ -174,7 +181,47 @@ export type DemoActions = {
   "demo.simulate_message": { params: SimulateMessageParams; data: { message_id: string } };
   /** The stored messages of one chat, oldest first (deleted ones are gone). */
   "demo.get_messages": { params: GetMessagesParams; data: DemoMessageInfo[] };
+  /** `user_id` deletes (recalls) a message they sent; emits the `*_message_delete` notice. */
+  "demo.simulate_delete": { params: SimulateDeleteParams; data: null };
+  /** `user_id` joins a group; emits `group_member_increase` (`join`). */
+  "demo.simulate_join": { params: SimulateMembershipParams; data: null };
+  /** `user_id` leaves a group; emits `group_member_decrease` (`leave`). */
+  "demo.simulate_leave": { params: SimulateMembershipParams; data: null };
 };
+
+/**
+ * Params of `demo.simulate_delete`.
+ *
+ * @example
+ * ```ts
+ * import type { SimulateDeleteParams } from "./handlers.ts";
+ *
+ * const params: SimulateDeleteParams = { user_id: "10001", message_id: "3" };
+ * ```
+ */
+export interface SimulateDeleteParams {
+  /** The user who deletes, who must have sent the message. */
+  user_id: string;
+  /** The message. */
+  message_id: string;
+}
+
+/**
+ * Params of `demo.simulate_join` and `demo.simulate_leave`.
+ *
+ * @example
+ * ```ts
+ * import type { SimulateMembershipParams } from "./handlers.ts";
+ *
+ * const params: SimulateMembershipParams = { user_id: "10003", group_id: "20001" };
+ * ```
+ */
+export interface SimulateMembershipParams {
+  /** The user who joins or leaves. */
+  user_id: string;
+  /** The group. */
+  group_id: string;
+}
 
 /**
  * Options of {@linkcode createDemoHandlers}.
@@ -311,12 +358,17 @@ export function validateGetMessages(params: Record<string, unknown>): GetMessage
  * import { DEMO_VALIDATORS } from "./handlers.ts";
  * import { expect } from "expect";
  *
- * expect(Object.keys(DEMO_VALIDATORS)).toEqual(["demo.simulate_message", "demo.get_messages"]);
+ * expect(Object.keys(DEMO_VALIDATORS)).toContain("demo.simulate_message");
  * ```
  */
 export const DEMO_VALIDATORS: { readonly [action: string]: ParamsValidator } = {
   "demo.simulate_message": validateSimulateMessage,
   "demo.get_messages": validateGetMessages,
+  "demo.simulate_delete": schemaValidator(
+    v.object({ user_id: v.string(), message_id: v.string() }),
+  ),
+  "demo.simulate_join": schemaValidator(v.object({ user_id: v.string(), group_id: v.string() })),
+  "demo.simulate_leave": schemaValidator(v.object({ user_id: v.string(), group_id: v.string() })),
 };
 
 /**
@@ -455,26 +507,22 @@ export function createDemoHandlers(
     }
   }
 
-  function deleteEvent(stored: DemoMessage): Event {
+  /** The notice of a deleted message; `operator_id` deleted it (`recall` when it is the sender). */
+  function deleteEvent(stored: DemoMessage, operator_id: string): Event {
     const { chat, message_id, sender_id: user_id } = stored;
     const init = { self, message_id, user_id };
-    const sub_type = user_id === botId ? "recall" : "delete";
+    const sub_type = user_id === operator_id ? "recall" : "delete";
     switch (chat.detail_type) {
       case "private":
         return privateMessageDeleteEvent(init);
       case "group":
-        return groupMessageDeleteEvent({
-          ...init,
-          group_id: chat.group_id,
-          operator_id: botId,
-          sub_type,
-        });
+        return groupMessageDeleteEvent({ ...init, group_id: chat.group_id, operator_id, sub_type });
       case "channel":
         return channelMessageDeleteEvent({
           ...init,
           guild_id: chat.guild_id,
           channel_id: chat.channel_id,
-          operator_id: botId,
+          operator_id,
           sub_type,
         });
     }
@@ -523,7 +571,7 @@ export function createDemoHandlers(
       const problem = checkChat(stored.chat, botId);
       if (problem !== undefined) return problem;
       platform.removeMessage(message_id);
-      emit(deleteEvent(stored));
+      emit(deleteEvent(stored, botId));
       return ok(null);
     },
     "demo.simulate_message"(params) {
@@ -542,6 +590,68 @@ export function createDemoHandlers(
       const stored = platform.addMessage({ sender_id: sender.user_id, chat, message });
       emit(messageEvent(stored));
       return ok({ message_id: stored.message_id });
+    },
+    "demo.simulate_delete"({ user_id, message_id }) {
+      const user = findUser(user_id);
+      if (isFailure(user)) return user;
+      const stored = platform.message(message_id);
+      if (stored === undefined) {
+        return failed(
+          DEMO_RETCODE.UNKNOWN_MESSAGE,
+          `message_id: unknown message ${clip(message_id)}`,
+        );
+      }
+      if (stored.sender_id !== user_id) {
+        return failed(
+          DEMO_RETCODE.NOT_THE_SENDER,
+          `message_id: ${clip(message_id)} was not sent by ${clip(user_id)}`,
+        );
+      }
+      platform.removeMessage(message_id);
+      emit(deleteEvent(stored, user_id));
+      return ok(null);
+    },
+    "demo.simulate_join"({ user_id, group_id }) {
+      const group = findGroup(group_id);
+      if (isFailure(group)) return group;
+      const user = findUser(user_id);
+      if (isFailure(user)) return user;
+      if (group.members.has(user_id)) {
+        return failed(
+          DEMO_RETCODE.ALREADY_A_MEMBER,
+          `user_id: ${clip(user_id)} is already a member of group ${clip(group_id)}`,
+        );
+      }
+      platform.joinGroup(group_id, user_id);
+      emit(groupMemberIncreaseEvent({
+        self,
+        group_id,
+        user_id,
+        operator_id: user_id,
+        sub_type: "join",
+      }));
+      return ok(null);
+    },
+    "demo.simulate_leave"({ user_id, group_id }) {
+      const group = findGroup(group_id);
+      if (isFailure(group)) return group;
+      if (user_id === botId) {
+        return failed(
+          DEMO_RETCODE.SENDER_IS_BOT,
+          `user_id: ${clip(botId)} is the bot; it leaves with leave_group`,
+        );
+      }
+      const member = findMember(group.members, user_id, `group ${clip(group_id)}`);
+      if (isFailure(member)) return member;
+      platform.leaveGroup(group_id, user_id);
+      emit(groupMemberDecreaseEvent({
+        self,
+        group_id,
+        user_id,
+        operator_id: user_id,
+        sub_type: "leave",
+      }));
+      return ok(null);
     },
     "demo.get_messages"(params) {
       const chat = chatOf(params);

@@ -213,6 +213,36 @@ export const DEMO_FIXTURES: DemoFixtures = {
 };
 
 /**
+ * One change of the platform, as {@linkcode DemoPlatform.subscribe} reports
+ * it: a message stored or deleted, a group, guild or channel renamed, a
+ * member joined or gone. The playground turns them into live updates.
+ *
+ * @example
+ * ```ts
+ * import type { DemoChange } from "./platform.ts";
+ *
+ * const change: DemoChange = { type: "renamed", target: "group", id: "20001", name: "new name" };
+ * ```
+ */
+export type DemoChange =
+  | { readonly type: "message_added"; readonly message: DemoMessage }
+  | { readonly type: "message_removed"; readonly message: DemoMessage }
+  | {
+    readonly type: "renamed";
+    readonly target: "group" | "guild" | "channel";
+    /** The group, guild or channel ID. */
+    readonly id: string;
+    readonly name: string;
+  }
+  | {
+    readonly type: "member_joined" | "member_left";
+    readonly target: "group" | "guild" | "channel";
+    /** The group, guild or channel ID. */
+    readonly id: string;
+    readonly user_id: string;
+  };
+
+/**
  * Options of {@linkcode createDemoPlatform}.
  *
  * @example
@@ -262,6 +292,8 @@ export interface DemoPlatform {
   renameGuild(guildId: string, name: string): boolean;
   /** Renames a channel. */
   renameChannel(guildId: string, channelId: string, name: string): boolean;
+  /** Adds a user to a group (`false` when there is no such group, or they are in it). */
+  joinGroup(groupId: string, userId: string): boolean;
   /** Removes a member from a group. */
   leaveGroup(groupId: string, userId: string): boolean;
   /** Removes a member from a guild and from all its channels. */
@@ -276,6 +308,11 @@ export interface DemoPlatform {
   messages(chat: DemoChat): DemoMessage[];
   /** Deletes a stored message; returns it, or `undefined` when there is none. */
   removeMessage(messageId: string): DemoMessage | undefined;
+  /**
+   * Calls `listener` after every change, in order, until the returned handle
+   * is disposed. A listener that throws does not stop the others.
+   */
+  subscribe(listener: (change: DemoChange) => void): Disposable;
 }
 
 interface MutableGroup {
@@ -341,6 +378,39 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
   }
   const messages = new Map<string, DemoMessage>();
   let lastMessageId = 0;
+  const listeners = new Set<(change: DemoChange) => void>();
+
+  function changed<T>(result: T, change: DemoChange): T {
+    for (const listener of [...listeners]) {
+      try {
+        listener(change);
+      } catch {
+        // One broken listener (a closed page) must not hide the change from the others.
+      }
+    }
+    return result;
+  }
+  function rename<R extends object>(
+    target: "group" | "guild" | "channel",
+    record: R | undefined,
+    field: keyof R & `${string}_name`,
+    id: string,
+    name: string,
+  ): boolean {
+    if (record === undefined) return false;
+    (record as Record<string, unknown>)[field] = name;
+    return changed(true, { type: "renamed", target, id, name });
+  }
+  function left(
+    target: "group" | "guild" | "channel",
+    id: string,
+    userId: string,
+    removed: boolean | undefined,
+  ): boolean {
+    return removed === true
+      ? changed(true, { type: "member_left", target, id, user_id: userId })
+      : false;
+  }
 
   return {
     bot,
@@ -350,30 +420,44 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
     groups: () => byId([...groups.values()].filter((g) => g.members.has(bot.user_id)), "group_id"),
     guild: (guildId) => guilds.get(guildId),
     guilds: () => byId([...guilds.values()].filter((g) => g.members.has(bot.user_id)), "guild_id"),
-    renameGroup(groupId, name) {
+    renameGroup: (groupId, name) =>
+      rename("group", groups.get(groupId), "group_name", groupId, name),
+    renameGuild: (guildId, name) =>
+      rename("guild", guilds.get(guildId), "guild_name", guildId, name),
+    renameChannel: (guildId, channelId, name) =>
+      rename(
+        "channel",
+        guilds.get(guildId)?.channels.get(channelId),
+        "channel_name",
+        channelId,
+        name,
+      ),
+    joinGroup(groupId, userId) {
       const group = groups.get(groupId);
-      if (group !== undefined) group.group_name = name;
-      return group !== undefined;
+      if (group === undefined || group.members.has(userId) || !users.has(userId)) return false;
+      group.members.set(userId, "");
+      return changed(true, {
+        type: "member_joined",
+        target: "group",
+        id: groupId,
+        user_id: userId,
+      });
     },
-    renameGuild(guildId, name) {
-      const guild = guilds.get(guildId);
-      if (guild !== undefined) guild.guild_name = name;
-      return guild !== undefined;
-    },
-    renameChannel(guildId, channelId, name) {
-      const channel = guilds.get(guildId)?.channels.get(channelId);
-      if (channel !== undefined) channel.channel_name = name;
-      return channel !== undefined;
-    },
-    leaveGroup: (groupId, userId) => groups.get(groupId)?.members.delete(userId) ?? false,
+    leaveGroup: (groupId, userId) =>
+      left("group", groupId, userId, groups.get(groupId)?.members.delete(userId)),
     leaveGuild(guildId, userId) {
       const guild = guilds.get(guildId);
-      if (guild === undefined || !guild.members.delete(userId)) return false;
+      if (guild === undefined || !guild.members.has(userId)) return false;
       for (const channel of guild.channels.values()) channel.members.delete(userId);
-      return true;
+      return left("guild", guildId, userId, guild.members.delete(userId));
     },
     leaveChannel: (guildId, channelId, userId) =>
-      guilds.get(guildId)?.channels.get(channelId)?.members.delete(userId) ?? false,
+      left(
+        "channel",
+        channelId,
+        userId,
+        guilds.get(guildId)?.channels.get(channelId)?.members.delete(userId),
+      ),
     addMessage({ sender_id, chat, message }) {
       lastMessageId += 1;
       const stored: DemoMessage = {
@@ -385,14 +469,19 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
         alt_message: altMessage(message),
       };
       messages.set(stored.message_id, stored);
-      return stored;
+      return changed(stored, { type: "message_added", message: stored });
     },
     message: (messageId) => messages.get(messageId),
     messages: (chat) => [...messages.values()].filter((stored) => sameChat(stored.chat, chat)),
     removeMessage(messageId) {
       const stored = messages.get(messageId);
+      if (stored === undefined) return undefined;
       messages.delete(messageId);
-      return stored;
+      return changed(stored, { type: "message_removed", message: stored });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return { [Symbol.dispose]: () => void listeners.delete(listener) };
     },
   };
 }

@@ -80,6 +80,9 @@ Deno.test("createDemo() lists every action it implements (META-01, §9.3 item 28
     expect([...actions].sort()).toEqual([
       "delete_message",
       "demo.get_messages",
+      "demo.simulate_delete",
+      "demo.simulate_join",
+      "demo.simulate_leave",
       "demo.simulate_message",
       "get_channel_info",
       "get_channel_list",
@@ -818,5 +821,97 @@ Deno.test("createDemo() stores and returns files through upload_file and get_fil
     expect(file.name).toBe("hi.txt");
     expect(file.data).toBe("aGVsbG8="); // Base64 in JSON
     expect(file.sha256).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  });
+});
+
+Deno.test("demo.simulate_delete lets a user recall their own message, with its notice (§5.2)", async () => {
+  await withDemo(async ({ call, events }) => {
+    const sent = expectOk(
+      await call("demo.simulate_message", {
+        detail_type: "group",
+        user_id: "10001",
+        group_id: "20001",
+        message: "typo",
+      }),
+    ) as { message_id: string };
+    await events();
+    expectFailed(
+      await call("demo.simulate_delete", { user_id: "10002", message_id: sent.message_id }),
+      DEMO_RETCODE.NOT_THE_SENDER,
+      "message_id",
+    );
+    expectFailed(
+      await call("demo.simulate_delete", { user_id: "10001", message_id: "999" }),
+      DEMO_RETCODE.UNKNOWN_MESSAGE,
+      "message_id",
+    );
+    expectFailed(await call("demo.simulate_delete", { user_id: "10001" }), 10003, "message_id");
+    expect(
+      expectOk(
+        await call("demo.simulate_delete", { user_id: "10001", message_id: sent.message_id }),
+      ),
+    ).toBeNull();
+    expect(await events()).toEqual([
+      expect.objectContaining({
+        type: "notice",
+        detail_type: "group_message_delete",
+        sub_type: "recall",
+        group_id: "20001",
+        message_id: sent.message_id,
+        user_id: "10001",
+        operator_id: "10001",
+      }),
+    ]);
+    const left = expectOk(
+      await call("demo.get_messages", { detail_type: "group", group_id: "20001" }),
+    );
+    expect(left).toEqual([]);
+  });
+});
+
+Deno.test("demo.simulate_join and demo.simulate_leave change members, with their notices (§5.2)", async () => {
+  await withDemo(async ({ call, events }) => {
+    expectOk(await call("demo.simulate_join", { user_id: "10003", group_id: "20001" }));
+    expectFailed(
+      await call("demo.simulate_join", { user_id: "10003", group_id: "20001" }),
+      DEMO_RETCODE.ALREADY_A_MEMBER,
+      "user_id",
+    );
+    expectFailed(
+      await call("demo.simulate_join", { user_id: "10009", group_id: "20001" }),
+      DEMO_RETCODE.UNKNOWN_USER,
+      "user_id",
+    );
+    const members = expectOk(await call("get_group_member_list", { group_id: "20001" }));
+    expect((members as { user_id: string }[]).map((m) => m.user_id)).toContain("10003");
+    expectOk(await call("demo.simulate_leave", { user_id: "10003", group_id: "20001" }));
+    expectFailed(
+      await call("demo.simulate_leave", { user_id: "10003", group_id: "20001" }),
+      DEMO_RETCODE.NOT_A_MEMBER,
+      "user_id",
+    );
+    expectFailed(
+      await call("demo.simulate_leave", { user_id: "10000", group_id: "20001" }),
+      DEMO_RETCODE.SENDER_IS_BOT,
+      "user_id",
+    );
+    expectFailed(await call("demo.simulate_leave", { group_id: "20001" }), 10003, "user_id");
+    expect(await events()).toEqual([
+      expect.objectContaining({
+        type: "notice",
+        detail_type: "group_member_increase",
+        sub_type: "join",
+        group_id: "20001",
+        user_id: "10003",
+        operator_id: "10003",
+      }),
+      expect.objectContaining({
+        detail_type: "group_member_decrease",
+        sub_type: "leave",
+        group_id: "20001",
+        user_id: "10003",
+        operator_id: "10003",
+      }),
+    ]);
   });
 });
