@@ -9,6 +9,8 @@ import {
   createFileActions,
   createMemoryFileStore,
   createOneBot,
+  type FileStore,
+  type FrameTap,
   LIBOB_VERSION,
   mergeHandlers,
   type OneBot,
@@ -55,10 +57,14 @@ export const DEMO_PLATFORM = "demo";
  * const options: DemoOptions = { accessToken: "t", http: { eventBufferSize: 10 } };
  * ```
  */
-export interface DemoOptions extends DemoConfig {
+export type DemoOptions = DemoConfig & {
   /** The platform; a fresh `createDemoPlatform()` by default. */
   platform?: DemoPlatform;
-}
+  /** The store of the file actions; by default in memory, 64 MiB, oldest evicted first. */
+  files?: FileStore;
+  /** Sees every OneBot frame (`createOneBot`'s `tap`): the playground's log. */
+  tap?: FrameTap;
+};
 
 /**
  * Builds the demo implementation: `impl` `libob-demo` at libob's version,
@@ -89,7 +95,12 @@ export interface DemoOptions extends DemoConfig {
  * ```
  */
 export function createDemo(options: DemoOptions = {}): OneBot {
-  const { platform = createDemoPlatform(), ...connections } = options;
+  const {
+    platform = createDemoPlatform(),
+    files = createDemoFileStore(),
+    playground: _playground,
+    ...connections
+  } = options;
   const self = { platform: DEMO_PLATFORM, user_id: platform.bot.user_id };
   // The handlers emit through the OneBot they are part of: they run only
   // once it serves requests, so `onebot` is always initialised by then.
@@ -99,13 +110,34 @@ export function createDemo(options: DemoOptions = {}): OneBot {
     bots: [{ self, online: true }],
     handlers: mergeHandlers(
       createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
-      // The four file actions on an in-memory store (64 MiB, oldest evicted first).
-      createFileActions({
-        store: createMemoryFileStore({ maxTotalSize: 64 * 1024 * 1024, evictOldest: true }),
-      }),
+      createFileActions({ store: files }),
     ),
     validators: DEMO_VALIDATORS,
     ...connections,
   });
   return onebot;
+}
+
+/**
+ * The demo's default file store: in memory, 64 MiB in all, the oldest file
+ * evicted first when a new one does not fit.
+ *
+ * @returns A new store.
+ *
+ * @example
+ * ```ts
+ * import { createDemoFileStore } from "./app.ts";
+ * import { expect } from "expect";
+ *
+ * const store = createDemoFileStore();
+ * const record = await store.put({
+ *   name: "hi.txt",
+ *   data: new Uint8Array([104, 105]),
+ *   sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4",
+ * });
+ * expect(record.size).toBe(2);
+ * ```
+ */
+export function createDemoFileStore(): FileStore {
+  return createMemoryFileStore({ maxTotalSize: 64 * 1024 * 1024, evictOldest: true });
 }

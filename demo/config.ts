@@ -19,10 +19,21 @@ import type { OneBotOptions } from "../mod.ts";
  * const config: DemoConfig = { accessToken: "s3cret", heartbeat: { interval: 5000 } };
  * ```
  */
-export type DemoConfig = Pick<
-  OneBotOptions,
-  "accessToken" | "heartbeat" | "http" | "websocket" | "httpWebhook" | "websocketReverse" | "compat"
->;
+export type DemoConfig =
+  & Pick<
+    OneBotOptions,
+    | "accessToken"
+    | "heartbeat"
+    | "http"
+    | "websocket"
+    | "httpWebhook"
+    | "websocketReverse"
+    | "compat"
+  >
+  & {
+    /** Serve the playground web page under `/playground/`. Default `true`. */
+    playground?: boolean;
+  };
 
 /**
  * The environment variables the demo reads, each with what it means. An
@@ -58,6 +69,8 @@ export const DEMO_ENV = {
   /** Comma-separated subprotocols the reverse WebSockets offer. Default `12.libob-demo`. */
   ONEBOT_WS_REVERSE_SUBPROTOCOLS:
     "comma-separated reverse WebSocket subprotocols (default 12.libob-demo; alemonjs: 12)",
+  /** `0`/`false`: no playground web page under `/playground/`. Default on. */
+  ONEBOT_PLAYGROUND: "0 or false: do not serve the playground page at /playground/ (default on)",
 } as const;
 
 /**
@@ -135,6 +148,9 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
     }));
   }
   if (flag(env, "ONEBOT_COMPAT_META_SELF")) config.compat = { metaSelf: true };
+  if ((env.ONEBOT_PLAYGROUND ?? "").trim() !== "" && !flag(env, "ONEBOT_PLAYGROUND")) {
+    config.playground = false;
+  }
   return config;
 }
 

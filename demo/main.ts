@@ -10,16 +10,15 @@
  * @module
  */
 
-import type { OneBot } from "../mod.ts";
-import { createDemo } from "./app.ts";
 import { loadDemoConfig } from "./config.ts";
+import { createDemoServer, type DemoServer } from "./serve.ts";
 
 /** How long disposing may take before the process exits anyway, in ms. */
 const SHUTDOWN_TIMEOUT = 5000;
 
-async function start(): Promise<OneBot> {
+async function start(): Promise<DemoServer> {
   try {
-    return createDemo(await loadDemoConfig(Deno.env.toObject()));
+    return createDemoServer(await loadDemoConfig(Deno.env.toObject()));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // deno-lint-ignore no-console -- the demo's one start-up error line
@@ -28,14 +27,14 @@ async function start(): Promise<OneBot> {
   }
 }
 
-const onebot = await start();
+const server = await start();
 
 let stopping = false;
 function stop(): void {
   if (stopping) return;
   stopping = true;
   const timer = setTimeout(() => Deno.exit(0), SHUTDOWN_TIMEOUT);
-  Promise.resolve(onebot[Symbol.asyncDispose]()).finally(() => {
+  Promise.resolve(server[Symbol.asyncDispose]()).finally(() => {
     clearTimeout(timer);
     Deno.exit(0);
   });
@@ -44,4 +43,19 @@ Deno.addSignalListener("SIGINT", stop);
 // Windows knows only SIGINT and SIGBREAK.
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
 
-export default { fetch: onebot.fetch } satisfies Deno.ServeDefaultExport;
+/** Where to point a bot, and a browser; printed once the address is known. */
+function onListen(addr: Deno.Addr): void {
+  if (addr.transport !== "tcp") return;
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  const base = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`;
+  const lines = [
+    `libob-demo: OneBot 12 on ${base}/ (HTTP POST /, WebSocket ws://${base.slice(7)}/)`,
+  ];
+  if (server.playground !== undefined) {
+    lines.push(`libob-demo: playground on ${base}${server.playground}`);
+  }
+  // deno-lint-ignore no-console -- the demo says where it listens, as deno serve would
+  console.log(lines.join("\n"));
+}
+
+export default { fetch: server.fetch, onListen } satisfies Deno.ServeDefaultExport;

@@ -278,14 +278,20 @@ export interface DemoPlatform {
   user(userId: string): DemoUser | undefined;
   /** The bot's friends, in ID order. */
   friends(): DemoUser[];
+  /** Every user, the bot included, in ID order. */
+  allUsers(): DemoUser[];
   /** A group by ID, joined or not. */
   group(groupId: string): DemoGroup | undefined;
   /** The groups the bot is a member of. */
   groups(): DemoGroup[];
+  /** Every group, joined or not, in ID order. */
+  allGroups(): DemoGroup[];
   /** A guild by ID, joined or not. */
   guild(guildId: string): DemoGuild | undefined;
   /** The guilds the bot is a member of. */
   guilds(): DemoGuild[];
+  /** Every guild, joined or not, in ID order. */
+  allGuilds(): DemoGuild[];
   /** Renames a group. */
   renameGroup(groupId: string, name: string): boolean;
   /** Renames a guild. */
@@ -306,6 +312,8 @@ export interface DemoPlatform {
   message(messageId: string): DemoMessage | undefined;
   /** The stored messages of one chat, oldest first. */
   messages(chat: DemoChat): DemoMessage[];
+  /** Every stored message, oldest first. */
+  allMessages(): DemoMessage[];
   /** Deletes a stored message; returns it, or `undefined` when there is none. */
   removeMessage(messageId: string): DemoMessage | undefined;
   /**
@@ -416,10 +424,13 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
     bot,
     user: (userId) => users.get(userId),
     friends: () => byId([...users.values()].filter((u) => u.friend), "user_id"),
+    allUsers: () => byId([...users.values()], "user_id"),
     group: (groupId) => groups.get(groupId),
     groups: () => byId([...groups.values()].filter((g) => g.members.has(bot.user_id)), "group_id"),
+    allGroups: () => byId([...groups.values()], "group_id"),
     guild: (guildId) => guilds.get(guildId),
     guilds: () => byId([...guilds.values()].filter((g) => g.members.has(bot.user_id)), "guild_id"),
+    allGuilds: () => byId([...guilds.values()], "guild_id"),
     renameGroup: (groupId, name) =>
       rename("group", groups.get(groupId), "group_name", groupId, name),
     renameGuild: (guildId, name) =>
@@ -473,6 +484,7 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
     },
     message: (messageId) => messages.get(messageId),
     messages: (chat) => [...messages.values()].filter((stored) => sameChat(stored.chat, chat)),
+    allMessages: () => [...messages.values()],
     removeMessage(messageId) {
       const stored = messages.get(messageId);
       if (stored === undefined) return undefined;

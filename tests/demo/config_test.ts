@@ -54,6 +54,18 @@ Deno.test("parseDemoEnv() reads ONEBOT_COMPAT_META_SELF into compat.metaSelf (§
   }
 });
 
+Deno.test("parseDemoEnv() turns the playground off only for ONEBOT_PLAYGROUND=0/false", () => {
+  for (const value of ["0", "false", " FALSE "]) {
+    expect(parseDemoEnv({ ONEBOT_PLAYGROUND: value })).toEqual({ playground: false });
+  }
+  for (const value of ["", "1", "true"]) {
+    expect(parseDemoEnv({ ONEBOT_PLAYGROUND: value })).toEqual({});
+  }
+  expect(() => parseDemoEnv({ ONEBOT_PLAYGROUND: "no" })).toThrow(
+    'ONEBOT_PLAYGROUND must be 1, 0, true or false: current value is "no"',
+  );
+});
+
 Deno.test("parseDemoEnv() gives every reverse WebSocket the ONEBOT_WS_REVERSE_SUBPROTOCOLS, without repeats (WSR-03)", () => {
   expect(parseDemoEnv({
     ONEBOT_WS_REVERSE_URL: "ws://127.0.0.1:9001/,ws://127.0.0.1:9002/",

@@ -103,6 +103,24 @@ Deno.test("deno task start serves the demo at DENO_SERVE_ADDRESS: HTTP and forwa
     const friends = (await call("get_friend_list")).data as { user_id: string }[];
     expect(friends.map((friend) => friend.user_id)).toEqual(["10001", "10002"]);
 
+    // A browser's page load of / goes to the playground, with the query (the token) along;
+    // the page itself needs no token, its socket does.
+    const load = await fetch(`${url}?access_token=t`, {
+      headers: { Accept: "text/html" },
+      redirect: "manual",
+    });
+    await load.body?.cancel();
+    expect([load.status, load.headers.get("location")]).toEqual([
+      303,
+      "/playground/?access_token=t",
+    ]);
+    const page = await fetch(`${url}playground/`);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await page.text()).toContain("<html");
+    const socket = await fetch(`${url}playground/socket`);
+    await socket.body?.cancel();
+    expect(socket.status).toBe(401);
+
     await using peer = await openClient(`ws://127.0.0.1:${port}/?access_token=t`);
     const connect = await peer.nextEvent();
     expect(connect).toMatchObject({ type: "meta", detail_type: "connect" });
@@ -133,14 +151,15 @@ Deno.test("deno task start serves the demo at DENO_SERVE_ADDRESS: HTTP and forwa
     expect(await peer.nextEvent((event) => event.type === "message")).toMatchObject(expected);
   } finally {
     if (!exited) child.kill("SIGTERM");
-    const { code, stderr } = await exitOf(child, output);
-    const log = new TextDecoder().decode(stderr);
+    const { code, stdout, stderr } = await exitOf(child, output);
     // SIGTERM disposes the OneBot, then exits with 0 (Windows has no SIGTERM).
     if (Deno.build.os !== "windows") expect(code).toBe(0);
-    // deno serve reports the address it was given; the demo itself prints nothing.
-    expect(log).toContain(`127.0.0.1:${port}`);
-    expect(log.split("\n").filter((line) => line !== "" && !line.startsWith("deno serve:")))
-      .toEqual([]);
+    // The demo says where it listens (deno serve's own line is replaced), and nothing else.
+    expect(new TextDecoder().decode(stdout).trim().split("\n")).toEqual([
+      `libob-demo: OneBot 12 on ${url} (HTTP POST /, WebSocket ws://127.0.0.1:${port}/)`,
+      `libob-demo: playground on ${url}playground/`,
+    ]);
+    expect(new TextDecoder().decode(stderr)).toBe("");
   }
 });
 

@@ -1,0 +1,388 @@
+/**
+ * The playground's server side: the page's static files, a WebSocket that
+ * keeps the page live (state, messages, the OneBot frame log) and runs what
+ * the person does as a platform user, and the stored files for images and
+ * downloads. Everything is under `/playground/`.
+ *
+ * @module
+ */
+
+import {
+  type ActionResponse,
+  type ActionRouter,
+  type FileStore,
+  type Frame,
+  type FrameTap,
+  isAuthorized,
+} from "../../mod.ts";
+import { refuse as refuseRequest } from "../../connection/_refuse.ts";
+import type { DemoChange, DemoPlatform } from "../platform.ts";
+import { type LogFrame, logValue, messageView, stateView } from "./view.ts";
+
+/**
+ * Where the playground lives: every path under it is the playground's.
+ *
+ * @example
+ * ```ts
+ * import { PLAYGROUND_PATH } from "./server.ts";
+ * import { expect } from "expect";
+ *
+ * expect(PLAYGROUND_PATH).toBe("/playground/");
+ * ```
+ */
+export const PLAYGROUND_PATH = "/playground/";
+
+/**
+ * Options of {@linkcode createPlayground}.
+ *
+ * @example
+ * ```ts
+ * import { createDemoPlatform } from "../platform.ts";
+ * import { createMemoryFileStore, createActionRouter } from "../../mod.ts";
+ * import type { PlaygroundOptions } from "./server.ts";
+ *
+ * const options: PlaygroundOptions = {
+ *   platform: createDemoPlatform(),
+ *   files: createMemoryFileStore(),
+ *   router: createActionRouter({ handlers: {}, bots: () => [] }),
+ * };
+ * ```
+ */
+export interface PlaygroundOptions {
+  /** The platform the page shows and changes. */
+  platform: DemoPlatform;
+  /** Where uploads go and where images and files are read from. */
+  files: FileStore;
+  /**
+   * Runs what the person does (`demo.simulate_*`, `upload_file`) as local
+   * actions: they are the platform's doing, not OneBot frames.
+   */
+  router: ActionRouter;
+  /** When set, the socket and the files need it, as OneBot connections do (HTTP-03). */
+  accessToken?: string | undefined;
+  /** OneBot frames kept for a page that opens later. Default 500. */
+  history?: number;
+}
+
+/**
+ * The playground: its request handler and the frame tap to give the OneBot.
+ *
+ * @example
+ * ```ts
+ * import type { Playground } from "./server.ts";
+ *
+ * function route(playground: Playground, request: Request): Promise<Response> | undefined {
+ *   return new URL(request.url).pathname.startsWith("/playground/")
+ *     ? playground.fetch(request)
+ *     : undefined;
+ * }
+ * ```
+ */
+export interface Playground extends AsyncDisposable {
+  /** Answers every request under {@linkcode PLAYGROUND_PATH}. */
+  fetch(request: Request): Promise<Response>;
+  /** The OneBot's `tap`: every frame goes to the open pages. */
+  tap: FrameTap;
+  /** How many pages are connected. */
+  readonly pages: number;
+}
+
+/** Unsent bytes above which a page that stopped reading is closed. */
+const MAX_PAGE_BUFFER = 8 * 1024 * 1024;
+/** The largest page command; an upload of 8 MiB in base64 fits. */
+const MAX_COMMAND = 12 * 1024 * 1024;
+/** Messages sent to a page when it opens. */
+const MAX_HELLO_MESSAGES = 1000;
+
+const STATIC: Record<string, { file: string; type: string }> = {
+  "": { file: "index.html", type: "text/html; charset=utf-8" },
+  "app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+};
+
+const SECURITY_HEADERS = {
+  "Content-Security-Policy":
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; connect-src 'self' ws: wss:; " +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+};
+
+const MEDIA_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  svg: "image/svg+xml",
+  mp3: "audio/mpeg",
+  ogg: "audio/ogg",
+  wav: "audio/wav",
+  mp4: "video/mp4",
+  webm: "video/webm",
+  txt: "text/plain; charset=utf-8",
+  pdf: "application/pdf",
+};
+
+/**
+ * Creates the playground. Serve its `fetch` for paths under
+ * {@linkcode PLAYGROUND_PATH}, and give its `tap` to the OneBot
+ * (`createOneBot({ tap })`). Disposing it closes the pages' sockets.
+ *
+ * The page's socket (`/playground/socket`) speaks JSON: on open the server
+ * sends `hello` (state, stored messages, recent frames), then `state`,
+ * `message`, `message_deleted` and `frame` updates; the page sends commands
+ * (`send`, `upload`, `delete`, `join`, `leave`), each answered by one
+ * `result`. `demo/playground/README.md` is the full protocol.
+ *
+ * @param options The platform, the file store, the router and the token.
+ * @returns The playground.
+ *
+ * @example Serving the page
+ * ```ts
+ * import { createDemoPlatform } from "../platform.ts";
+ * import { createActionRouter, createMemoryFileStore } from "../../mod.ts";
+ * import { createPlayground } from "./server.ts";
+ * import { expect } from "expect";
+ *
+ * await using playground = createPlayground({
+ *   platform: createDemoPlatform(),
+ *   files: createMemoryFileStore(),
+ *   router: createActionRouter({ handlers: {}, bots: () => [] }),
+ * });
+ * const page = await playground.fetch(new Request("http://localhost/playground/"));
+ * expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+ * expect(await page.text()).toContain("<html");
+ * ```
+ */
+export function createPlayground(options: PlaygroundOptions): Playground {
+  const { platform, files, router, accessToken = "", history = 500 } = options;
+  const pages = new Set<WebSocket>();
+  const frames: LogFrame[] = [];
+  let seq = 0;
+
+  function send(page: WebSocket, value: unknown): void {
+    if (page.readyState !== WebSocket.OPEN) return;
+    if (page.bufferedAmount > MAX_PAGE_BUFFER) {
+      page.close(1008, "too slow");
+      return;
+    }
+    page.send(JSON.stringify(value));
+  }
+  function broadcast(value: unknown): void {
+    if (pages.size === 0) return;
+    const text = JSON.stringify(value);
+    for (const page of pages) {
+      if (page.readyState !== WebSocket.OPEN) continue;
+      if (page.bufferedAmount > MAX_PAGE_BUFFER) page.close(1008, "too slow");
+      else page.send(text);
+    }
+  }
+
+  function tap(frame: Frame): void {
+    // Kept shortened (logValue): a history of raw frames could hold 500 uploads of 16 MiB.
+    const logged: LogFrame = { ...frame, seq: ++seq, time: Date.now(), data: logValue(frame.data) };
+    frames.push(logged);
+    if (frames.length > history) frames.shift();
+    broadcast({ type: "frame", frame: logged });
+  }
+
+  const subscription = platform.subscribe((change: DemoChange) => {
+    switch (change.type) {
+      case "message_added":
+        return broadcast({ type: "message", message: messageView(change.message) });
+      case "message_removed":
+        return broadcast({ type: "message_deleted", message_id: change.message.message_id });
+      default:
+        return broadcast({ type: "state", state: stateView(platform) });
+    }
+  });
+
+  async function run(command: Record<string, unknown>): Promise<unknown> {
+    const call = COMMANDS[String(command.op)];
+    if (call === undefined) {
+      return { ok: false, message: `op: expected send, upload, delete, join or leave` };
+    }
+    const request = call(command);
+    if (typeof request === "string") return { ok: false, message: request };
+    const response: ActionResponse = await router(request, { connection: "local" });
+    return response.retcode === 0
+      ? { ok: true, data: logValue(response.data) }
+      : { ok: false, message: `${response.message} (retcode ${response.retcode})` };
+  }
+
+  function onCommand(page: WebSocket, data: unknown): void {
+    if (typeof data !== "string" || data.length > MAX_COMMAND) {
+      send(page, { type: "result", id: null, ok: false, message: "expected a JSON text command" });
+      return;
+    }
+    let command: unknown;
+    try {
+      command = JSON.parse(data);
+    } catch {
+      send(page, { type: "result", id: null, ok: false, message: "the command is not JSON" });
+      return;
+    }
+    if (typeof command !== "object" || command === null || Array.isArray(command)) {
+      send(page, { type: "result", id: null, ok: false, message: "the command is not an object" });
+      return;
+    }
+    const { id = null } = command as { id?: unknown };
+    run(command as Record<string, unknown>).then(
+      (result) => send(page, { type: "result", id, ...(result as object) }),
+      () => send(page, { type: "result", id, ok: false, message: "internal error" }),
+    );
+  }
+
+  function openSocket(request: Request): Response {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.addEventListener("open", () => {
+      pages.add(socket);
+      const messages = platform.allMessages().slice(-MAX_HELLO_MESSAGES).map(messageView);
+      send(socket, {
+        type: "hello",
+        state: stateView(platform),
+        messages,
+        frames,
+      });
+    });
+    socket.addEventListener("message", (event) => onCommand(socket, event.data));
+    socket.addEventListener("close", () => pages.delete(socket));
+    socket.addEventListener("error", () => pages.delete(socket));
+    return response;
+  }
+
+  async function serveFile(request: Request, id: string): Promise<Response> {
+    const record = await files.get(id);
+    const bytes = record === undefined ? undefined : await files.read(id);
+    if (record === undefined || bytes === undefined) return await refuse(request, 404, "Not Found");
+    const extension = record.name.includes(".") ? record.name.split(".").pop()! : "";
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        ...SECURITY_HEADERS,
+        "Content-Type": MEDIA_TYPES[extension.toLowerCase()] ?? "application/octet-stream",
+        "Content-Disposition": `inline; filename*=UTF-8''${encodeURIComponent(record.name)}`,
+        "Cache-Control": "private, max-age=3600",
+        // An uploaded SVG or HTML file must not run as a page of ours.
+        "Content-Security-Policy":
+          "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      },
+    });
+  }
+
+  async function fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === PLAYGROUND_PATH.slice(0, -1)) {
+      await request.body?.cancel();
+      return redirect(`${PLAYGROUND_PATH}${url.search}`);
+    }
+    const rest = url.pathname.slice(PLAYGROUND_PATH.length);
+    if (!url.pathname.startsWith(PLAYGROUND_PATH)) return await refuse(request, 404, "Not Found");
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return await refuse(request, 405, "Method Not Allowed", { Allow: "GET, HEAD" });
+    }
+    const asset = STATIC[rest];
+    if (asset !== undefined) {
+      // Read on every request: editing the page needs no restart.
+      let body: Uint8Array<ArrayBuffer>;
+      try {
+        body = await Deno.readFile(new URL(`./static/${asset.file}`, import.meta.url));
+      } catch {
+        return await refuse(request, 500, `The playground's ${asset.file} cannot be read`);
+      }
+      return new Response(request.method === "HEAD" ? null : body, {
+        headers: { ...SECURITY_HEADERS, "Content-Type": asset.type, "Cache-Control": "no-cache" },
+      });
+    }
+    if (accessToken !== "" && !isAuthorized(request, accessToken)) {
+      return await refuse(request, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
+    }
+    if (rest === "socket") {
+      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+        return await refuse(request, 400, "Bad Request: expected a WebSocket upgrade");
+      }
+      return openSocket(request);
+    }
+    if (rest.startsWith("files/")) {
+      const id = safeDecode(rest.slice("files/".length));
+      return id === undefined
+        ? await refuse(request, 404, "Not Found")
+        : await serveFile(request, id);
+    }
+    return await refuse(request, 404, "Not Found");
+  }
+
+  return {
+    fetch,
+    tap,
+    get pages() {
+      return pages.size;
+    },
+    async [Symbol.asyncDispose]() {
+      subscription[Symbol.dispose]();
+      const closing = [...pages].map((page) =>
+        new Promise<void>((resolve) => {
+          page.addEventListener("close", () => resolve(), { once: true });
+          page.close(1001, "going away");
+          // A page that never answers the close must not hold shutdown up.
+          setTimeout(resolve, 1000);
+        })
+      );
+      pages.clear();
+      await Promise.all(closing);
+    },
+  };
+}
+
+/** Turns one page command into the local action it stands for, or says what is wrong. */
+type Command = (command: Record<string, unknown>) => { action: string; params: unknown } | string;
+
+const COMMANDS: Record<string, Command> = {
+  send: ({ user_id, chat, message }) =>
+    isRecord(chat)
+      ? { action: "demo.simulate_message", params: { ...chat, user_id, message } }
+      : "chat: expected an object",
+  upload: ({ name, data }) => ({
+    action: "upload_file",
+    params: { type: "data", name, data },
+  }),
+  delete: ({ user_id, message_id }) => ({
+    action: "demo.simulate_delete",
+    params: { user_id, message_id },
+  }),
+  join: ({ user_id, group_id }) => ({
+    action: "demo.simulate_join",
+    params: { user_id, group_id },
+  }),
+  leave: ({ user_id, group_id }) => ({
+    action: "demo.simulate_leave",
+    params: { user_id, group_id },
+  }),
+};
+
+/** `decodeURIComponent`, or `undefined` for a malformed escape. */
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A plain-text status answer with the playground's headers; the unread body is cancelled. */
+function refuse(
+  request: Request,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return refuseRequest(request, status, body, { ...SECURITY_HEADERS, ...headers });
+}
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 301, headers: { Location: location } });
+}
