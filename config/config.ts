@@ -170,6 +170,12 @@ export function parseOneBotConfig(value: unknown): OneBotConfig {
         );
       }
     }
+    // Not in the spec's sample config: libob's handshake timeout (WSR-05), same unit.
+    const handshake = integer(entry, "handshake_timeout", path, problems, {
+      min: 1,
+      unit: "milliseconds",
+    });
+    if (handshake !== undefined) options.handshakeTimeout = handshake;
     if (url !== undefined) websocketReverse.push(options);
   });
 

@@ -101,3 +101,18 @@ Deno.test("loadOneBotConfig() reads TOML and JSON, and names the file on a synta
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parseOneBotConfig() reads libob's websocket_rev handshake_timeout in milliseconds (WSR-05)", () => {
+  const config = parseOneBotConfig({
+    websocket_rev: [{ url: "ws://127.0.0.1:1/", handshake_timeout: 2500 }],
+  });
+  expect(config.connections.websocketReverse).toEqual([
+    { url: "ws://127.0.0.1:1/", handshakeTimeout: 2500 },
+  ]);
+  expect(() =>
+    parseOneBotConfig({ websocket_rev: [{ url: "ws://127.0.0.1:1/", handshake_timeout: 0 }] })
+  )
+    .toThrow(
+      "websocket_rev[0].handshake_timeout must be an integer > 0 (milliseconds): current value is 0",
+    );
+});
