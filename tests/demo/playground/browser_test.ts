@@ -5,6 +5,7 @@
  * Screenshots go to `tests/out/`.
  */
 
+import axe from "axe-core";
 import { expect } from "expect";
 import type { Page } from "playwright-core";
 import type { Event } from "../../../event/types.ts";
@@ -164,5 +165,67 @@ Deno.test({
       user_id: "10001",
     });
     await page.screenshot({ path: `${await outDir()}playground_actions.png` });
+  },
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate((axe as unknown as { source: string }).source);
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })
+      .then((result) => result.violations)`,
+  );
+  return violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}: ${
+      v.nodes.map((n) => `${n.target.join(" ")} (${n.failureSummary ?? ""})`).join(", ")
+    }`
+  );
+}
+
+Deno.test({
+  name:
+    "playground in Chromium: axe finds no WCAG 2.1 A/AA violations, light or dark, wide or narrow",
+  ignore: BROWSER_TESTS_IGNORED,
+  async fn() {
+    await using demo = createDemoServer();
+    await using server = serve(demo.fetch);
+    await using bot = await openClient(server.wsUrl);
+    await using browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    await openPlayground(page, server.url);
+    // Something in every part: a user's message, the bot's answer, frames in the log.
+    const input = page.getByLabel("Message", { exact: true });
+    await input.fill("hello @bob");
+    await input.press("Enter");
+    const heard = await bot.nextEvent(isMessage);
+    await bot.call({
+      action: "send_message",
+      params: {
+        ...GROUP,
+        message: [
+          { type: "reply", data: { message_id: heard.message_id, user_id: "10001" } },
+          { type: "text", data: { text: "hi" } },
+        ],
+      },
+      echo: "a11y",
+    });
+    await page.getByRole("log", { name: "Conversation" }).getByText("hi", { exact: true })
+      .waitFor();
+    for (const colorScheme of ["light", "dark"] as const) {
+      for (const width of [1280, 420]) {
+        // No transitions: axe must see the scheme's colours, not a blend on the way there.
+        await page.emulateMedia({ colorScheme, reducedMotion: "reduce" });
+        await page.setViewportSize({ width, height: 900 });
+        expect([colorScheme, width, await axeViolations(page)]).toEqual([colorScheme, width, []]);
+      }
+    }
   },
 });
