@@ -142,7 +142,11 @@ function connect() {
   setConnection("connecting", "connecting…");
   const ws = new WebSocket(url);
   socket = ws;
-  ws.addEventListener("open", () => setConnection("connected", "connected"));
+  let opened = false;
+  ws.addEventListener("open", () => {
+    opened = true;
+    setConnection("connected", "connected");
+  });
   ws.addEventListener("message", (event) => {
     if (typeof event.data !== "string") return;
     let frame;
@@ -158,7 +162,14 @@ function connect() {
     socket = null;
     for (const answer of pending.values()) answer({ ok: false, message: "disconnected" });
     pending.clear();
-    setConnection("disconnected", "disconnected, reconnecting…");
+    // Refused before opening: most likely a demo with an access token and none in our address.
+    const hasToken = new URLSearchParams(location.search).has("access_token");
+    setConnection(
+      "disconnected",
+      opened || hasToken
+        ? "disconnected, reconnecting…"
+        : "cannot connect; if the demo has an access token, add ?access_token=… to this address",
+    );
     setTimeout(connect, RETRY_MS);
   });
 }

@@ -229,3 +229,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "playground in Chromium: with an access token the page says how to pass it, then connects with it (HTTP-03)",
+  ignore: BROWSER_TESTS_IGNORED,
+  async fn() {
+    await using demo = createDemoServer({ accessToken: "s3cret" });
+    await using server = serve(demo.fetch);
+    await using browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}playground/`);
+    await page.getByRole("status").getByText("add ?access_token=").waitFor();
+    await page.goto(`${server.url}?access_token=s3cret`);
+    expect(new URL(page.url()).search).toBe("?access_token=s3cret");
+    await page.getByRole("status").getByText("connected", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "libob demo group", exact: true }).waitFor();
+  },
+});
