@@ -18,7 +18,7 @@ import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
 import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
-import { type FrameTap, guardTap } from "./connection/frame.ts";
+import { checkTap, type FrameTap } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
 import { createWebhookEmitter } from "./connection/webhook.ts";
 import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
@@ -342,7 +342,8 @@ export function createOneBot(options: OneBotOptions): OneBot {
     );
   }
   const log = logger("onebot");
-  const tap = guardTap("create OneBot", options.tap, log);
+  // The transports wrap it (guardTap): wrapping here too would catch every frame twice.
+  const tap = checkTap("create OneBot", options.tap);
   const tapOption = tap === undefined ? {} : { tap };
   const version: VersionData = { impl, version: implVersion, onebot_version: "12" };
   const bots = new Map<string, BotStatus>();

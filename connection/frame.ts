@@ -98,18 +98,23 @@ export function addrPeer(info: Deno.ServeHandlerInfo | undefined): string {
   return addr.transport;
 }
 
+/** Checks a `tap` option: a function or `undefined`. */
+export function checkTap(where: string, tap: unknown): FrameTap | undefined {
+  if (tap === undefined || typeof tap === "function") return tap as FrameTap | undefined;
+  throw new TypeError(`Cannot ${where}: tap must be a function: current value is ${typeof tap}`);
+}
+
 /**
  * Checks a `tap` option and wraps it so that a throwing tap is logged, never
- * breaking the connection it watches.
+ * breaking the connection it watches. Each transport wraps once; `createOneBot`
+ * only checks and passes the tap on.
  */
 export function guardTap(where: string, tap: unknown, log: Log): FrameTap | undefined {
-  if (tap === undefined) return undefined;
-  if (typeof tap !== "function") {
-    throw new TypeError(`Cannot ${where}: tap must be a function: current value is ${typeof tap}`);
-  }
+  const checked = checkTap(where, tap);
+  if (checked === undefined) return undefined;
   return function guarded(frame: Frame): void {
     try {
-      tap(frame);
+      checked(frame);
     } catch (error) {
       log.error("A frame tap threw: {error}", { error });
     }
