@@ -161,22 +161,19 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const frames: LogFrame[] = [];
   let seq = 0;
 
-  function send(page: WebSocket, value: unknown): void {
+  /** Sends encoded text to one open page; a page that stopped reading is closed instead. */
+  function deliver(page: WebSocket, text: string): void {
     if (page.readyState !== WebSocket.OPEN) return;
-    if (page.bufferedAmount > MAX_PAGE_BUFFER) {
-      page.close(1008, "too slow");
-      return;
-    }
-    page.send(JSON.stringify(value));
+    if (page.bufferedAmount > MAX_PAGE_BUFFER) page.close(1008, "too slow");
+    else page.send(text);
+  }
+  function send(page: WebSocket, value: unknown): void {
+    deliver(page, JSON.stringify(value));
   }
   function broadcast(value: unknown): void {
     if (pages.size === 0) return;
-    const text = JSON.stringify(value);
-    for (const page of pages) {
-      if (page.readyState !== WebSocket.OPEN) continue;
-      if (page.bufferedAmount > MAX_PAGE_BUFFER) page.close(1008, "too slow");
-      else page.send(text);
-    }
+    const text = JSON.stringify(value); // once for every page
+    for (const page of pages) deliver(page, text);
   }
 
   function tap(frame: Frame): void {
