@@ -94,11 +94,12 @@ const MAX_COMMAND = 12 * 1024 * 1024;
 /** Messages sent to a page when it opens. */
 const MAX_HELLO_MESSAGES = 1000;
 
-const STATIC: Record<string, { file: string; type: string }> = {
-  "": { file: "index.html", type: "text/html; charset=utf-8" },
-  "app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
-  "style.css": { file: "style.css", type: "text/css; charset=utf-8" },
-};
+// Maps, not object literals: a peer-given key such as `constructor` must find nothing.
+const STATIC: ReadonlyMap<string, { file: string; type: string }> = new Map([
+  ["", { file: "index.html", type: "text/html; charset=utf-8" }],
+  ["app.js", { file: "app.js", type: "text/javascript; charset=utf-8" }],
+  ["style.css", { file: "style.css", type: "text/css; charset=utf-8" }],
+]);
 
 const SECURITY_HEADERS = {
   "Content-Security-Policy":
@@ -108,21 +109,21 @@ const SECURITY_HEADERS = {
   "Referrer-Policy": "no-referrer",
 };
 
-const MEDIA_TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  svg: "image/svg+xml",
-  mp3: "audio/mpeg",
-  ogg: "audio/ogg",
-  wav: "audio/wav",
-  mp4: "video/mp4",
-  webm: "video/webm",
-  txt: "text/plain; charset=utf-8",
-  pdf: "application/pdf",
-};
+const MEDIA_TYPES: ReadonlyMap<string, string> = new Map([
+  ["png", "image/png"],
+  ["jpg", "image/jpeg"],
+  ["jpeg", "image/jpeg"],
+  ["gif", "image/gif"],
+  ["webp", "image/webp"],
+  ["svg", "image/svg+xml"],
+  ["mp3", "audio/mpeg"],
+  ["ogg", "audio/ogg"],
+  ["wav", "audio/wav"],
+  ["mp4", "video/mp4"],
+  ["webm", "video/webm"],
+  ["txt", "text/plain; charset=utf-8"],
+  ["pdf", "application/pdf"],
+]);
 
 /**
  * Creates the playground. Serve its `fetch` for paths under
@@ -196,7 +197,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   });
 
   async function run(command: Record<string, unknown>): Promise<unknown> {
-    const call = COMMANDS[String(command.op)];
+    const call = COMMANDS.get(String(command.op));
     if (call === undefined) {
       return { ok: false, message: `op: expected send, upload, delete, join or leave` };
     }
@@ -257,7 +258,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
       headers: {
         ...SECURITY_HEADERS,
-        "Content-Type": MEDIA_TYPES[extension.toLowerCase()] ?? "application/octet-stream",
+        "Content-Type": MEDIA_TYPES.get(extension.toLowerCase()) ?? "application/octet-stream",
         "Content-Disposition": `inline; filename*=UTF-8''${encodeURIComponent(record.name)}`,
         "Cache-Control": "private, max-age=3600",
         // An uploaded SVG or HTML file must not run as a page of ours.
@@ -278,7 +279,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return await refuse(request, 405, "Method Not Allowed", { Allow: "GET, HEAD" });
     }
-    const asset = STATIC[rest];
+    const asset = STATIC.get(rest);
     if (asset !== undefined) {
       // Read on every request: editing the page needs no restart.
       let body: Uint8Array<ArrayBuffer>;
@@ -334,28 +335,28 @@ export function createPlayground(options: PlaygroundOptions): Playground {
 /** Turns one page command into the local action it stands for, or says what is wrong. */
 type Command = (command: Record<string, unknown>) => { action: string; params: unknown } | string;
 
-const COMMANDS: Record<string, Command> = {
-  send: ({ user_id, chat, message }) =>
-    isRecord(chat)
-      ? { action: "demo.simulate_message", params: { ...chat, user_id, message } }
-      : "chat: expected an object",
-  upload: ({ name, data }) => ({
-    action: "upload_file",
-    params: { type: "data", name, data },
-  }),
-  delete: ({ user_id, message_id }) => ({
+const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
+  [
+    "send",
+    ({ user_id, chat, message }) =>
+      isRecord(chat)
+        ? { action: "demo.simulate_message", params: { ...chat, user_id, message } }
+        : "chat: expected an object",
+  ],
+  ["upload", ({ name, data }) => ({ action: "upload_file", params: { type: "data", name, data } })],
+  ["delete", ({ user_id, message_id }) => ({
     action: "demo.simulate_delete",
     params: { user_id, message_id },
-  }),
-  join: ({ user_id, group_id }) => ({
+  })],
+  ["join", ({ user_id, group_id }) => ({
     action: "demo.simulate_join",
     params: { user_id, group_id },
-  }),
-  leave: ({ user_id, group_id }) => ({
+  })],
+  ["leave", ({ user_id, group_id }) => ({
     action: "demo.simulate_leave",
     params: { user_id, group_id },
-  }),
-};
+  })],
+]);
 
 /** `decodeURIComponent`, or `undefined` for a malformed escape. */
 function safeDecode(text: string): string | undefined {

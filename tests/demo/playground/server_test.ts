@@ -212,7 +212,16 @@ Deno.test("playground: an uploaded image is stored, served back and sent as a se
   expect(served.headers.get("content-type")).toBe("image/png");
   expect(served.headers.get("content-security-policy")).toContain("sandbox");
   expect(await served.bytes()).toEqual(png);
-  for (const missing of ["files/nope", "files/%E0%A4%A", "files/..%2F..%2Fdeno.json", "other"]) {
+  for (
+    const missing of [
+      "files/nope",
+      "files/%E0%A4%A",
+      "files/..%2F..%2Fdeno.json",
+      "other",
+      "constructor",
+      "toString",
+    ]
+  ) {
     const response = await fetch(`${server.url}playground/${missing}`);
     await response.body?.cancel();
     expect([missing, response.status]).toEqual([missing, 404]);
@@ -244,10 +253,12 @@ Deno.test("playground: bad commands get a result that says what is wrong, and th
   expect(await next(page, "result")).toMatchObject({ message: "the command is not an object" });
   page.socket.send(new Uint8Array([1, 2]));
   expect(await next(page, "result")).toMatchObject({ message: "expected a JSON text command" });
-  expect(await command(page, 7, { op: "fly" })).toMatchObject({
-    ok: false,
-    message: "op: expected send, upload, delete, join or leave",
-  });
+  for (const op of ["fly", "toString", "constructor"]) {
+    expect(await command(page, 7, { op })).toMatchObject({
+      ok: false,
+      message: "op: expected send, upload, delete, join or leave",
+    });
+  }
   expect(await command(page, 8, { op: "send", user_id: "10001", message: "x" })).toMatchObject({
     ok: false,
     message: "chat: expected an object",
