@@ -154,12 +154,13 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
   return config;
 }
 
-const FLAGS: Readonly<Record<string, boolean>> = {
-  "1": true,
-  "true": true,
-  "0": false,
-  "false": false,
-};
+// A Map: a value such as `constructor` must not find Object.prototype's function.
+const FLAGS: ReadonlyMap<string, boolean> = new Map([
+  ["1", true],
+  ["true", true],
+  ["0", false],
+  ["false", false],
+]);
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** `1`/`true` or `0`/`false` (any case); unset or empty: `false`. */
@@ -168,7 +169,7 @@ function flag(
   name: keyof typeof DEMO_ENV,
 ): boolean {
   const raw = (env[name] ?? "").trim();
-  const value = raw === "" ? false : FLAGS[raw.toLowerCase()];
+  const value = raw === "" ? false : FLAGS.get(raw.toLowerCase());
   if (value === undefined) {
     throw new TypeError(
       `${name} must be 1, 0, true or false: current value is ${JSON.stringify(raw)}`,

@@ -61,6 +61,9 @@ Deno.test("parseDemoEnv() turns the playground off only for ONEBOT_PLAYGROUND=0/
   for (const value of ["", "1", "true"]) {
     expect(parseDemoEnv({ ONEBOT_PLAYGROUND: value })).toEqual({});
   }
+  expect(() => parseDemoEnv({ ONEBOT_COMPAT_META_SELF: "constructor" })).toThrow(
+    'ONEBOT_COMPAT_META_SELF must be 1, 0, true or false: current value is "constructor"',
+  );
   expect(() => parseDemoEnv({ ONEBOT_PLAYGROUND: "no" })).toThrow(
     'ONEBOT_PLAYGROUND must be 1, 0, true or false: current value is "no"',
   );
