@@ -29,6 +29,7 @@ import {
   type MemberInfo,
   type Message,
   type MessageInput,
+  type Ok,
   ok,
   type ParamsValidator,
   privateMessageDeleteEvent,
@@ -528,6 +529,19 @@ export function createDemoHandlers(
     }
   }
 
+  /** A member (the bot or a user) leaves a group on their own: `group_member_decrease` `leave`. */
+  function leavesGroup(groupId: string, userId: string): Ok<null> {
+    platform.leaveGroup(groupId, userId);
+    emit(groupMemberDecreaseEvent({
+      self,
+      group_id: groupId,
+      user_id: userId,
+      operator_id: userId,
+      sub_type: "leave",
+    }));
+    return ok(null);
+  }
+
   function userInfo(user: DemoUser): UserInfo {
     return {
       user_id: user.user_id,
@@ -642,16 +656,7 @@ export function createDemoHandlers(
         );
       }
       const member = findMember(group.members, user_id, `group ${clip(group_id)}`);
-      if (isFailure(member)) return member;
-      platform.leaveGroup(group_id, user_id);
-      emit(groupMemberDecreaseEvent({
-        self,
-        group_id,
-        user_id,
-        operator_id: user_id,
-        sub_type: "leave",
-      }));
-      return ok(null);
+      return isFailure(member) ? member : leavesGroup(group_id, user_id);
     },
     "demo.get_messages"(params) {
       const chat = chatOf(params);
@@ -705,16 +710,7 @@ export function createDemoHandlers(
     },
     leave_group({ group_id }) {
       const group = findGroup(group_id);
-      if (isFailure(group)) return group;
-      platform.leaveGroup(group_id, botId);
-      emit(groupMemberDecreaseEvent({
-        self,
-        group_id,
-        user_id: botId,
-        operator_id: botId,
-        sub_type: "leave",
-      }));
-      return ok(null);
+      return isFailure(group) ? group : leavesGroup(group_id, botId);
     },
     get_guild_info({ guild_id }) {
       const guild = findGuild(guild_id);
