@@ -9,6 +9,7 @@
 
 import type { ActionResponse } from "../action/types.ts";
 import { decodeMsgpack, encodeMsgpack } from "../connection/codec.ts";
+import { createEvent } from "../event/create.ts";
 import type { Event } from "../event/types.ts";
 
 /** The safety timeout of every wait, in ms: generous, never a timing assertion. */
@@ -360,4 +361,21 @@ export function serveApp(options: { port?: number; echoProtocol?: boolean } = {}
       await served[Symbol.asyncDispose]();
     },
   };
+}
+
+/**
+ * A private message event from `u1` to the bot `{platform: "test", user_id: "bot"}`, with this `id`
+ * and `message_id`: a payload for the transport tests.
+ */
+export function privateMessage(id: string): Event {
+  return createEvent({
+    id,
+    type: "message",
+    detail_type: "private",
+    self: { platform: "test", user_id: "bot" },
+    message_id: id,
+    message: [],
+    alt_message: "",
+    user_id: "u1",
+  });
 }

@@ -3,10 +3,8 @@ import { expect } from "expect";
 import { ok } from "../../action/result.ts";
 import type { Frame, FrameTap } from "../../connection/frame.ts";
 import { urlPeer } from "../../connection/frame.ts";
-import { createEvent } from "../../event/create.ts";
-import type { Event } from "../../event/types.ts";
 import { createOneBot, type OneBotOptions } from "../../onebot.ts";
-import { openClient, serve, serveApp, within } from "../_loopback.ts";
+import { openClient, privateMessage, serve, serveApp, within } from "../_loopback.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
 const PEER = /^127\.0\.0\.1:\d+$/;
@@ -47,19 +45,6 @@ function record(): { tap: FrameTap; frames: Frame[]; count(n: number): Promise<F
       );
     },
   };
-}
-
-function message(id: string): Event {
-  return createEvent({
-    id,
-    type: "message",
-    detail_type: "private",
-    self: SELF,
-    message_id: id,
-    message: [],
-    alt_message: "",
-    user_id: "u1",
-  });
 }
 
 function summary(frame: Frame): string {
@@ -125,7 +110,7 @@ Deno.test("createOneBot() taps a forward WebSocket: greeting, actions, responses
   await client.nextEvent();
   await client.nextEvent();
   await client.call({ action: "ping", params: {}, echo: "a" }, "binary");
-  onebot.emit(message("m1"));
+  onebot.emit(privateMessage("m1"));
   await client.nextEvent();
   const frames = await recorder.count(5);
   expect(frames.map(summary)).toEqual([
@@ -190,7 +175,7 @@ Deno.test("createOneBot() taps webhook posts and the actions of a reply with the
     accessToken: "s3cret",
     httpWebhook: [{ url: `${receiver.url}hook?access=1`, tokenInQuery: true }],
   }));
-  onebot.emit(message("m2"));
+  onebot.emit(privateMessage("m2"));
   const frames = await recorder.count(6);
   expect(frames.map(summary)).toEqual([
     "out event meta.status_update", // META-S2

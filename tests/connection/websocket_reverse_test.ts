@@ -3,10 +3,9 @@ import { ok } from "../../action/result.ts";
 import { createActionRouter } from "../../action/router.ts";
 import { connectReverseWebSocket } from "../../connection/websocket_reverse.ts";
 import { createEvent } from "../../event/create.ts";
-import type { Event } from "../../event/types.ts";
 import { createOneBot } from "../../onebot.ts";
 import { LIBOB_VERSION } from "../../version.ts";
-import { freePort, type Peer, serveApp, within } from "../_loopback.ts";
+import { freePort, type Peer, privateMessage, serveApp, within } from "../_loopback.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
 
@@ -17,19 +16,6 @@ const router = createActionRouter({
   },
   bots: () => [SELF],
 });
-
-function message(id: string): Event {
-  return createEvent({
-    id,
-    type: "message",
-    detail_type: "private",
-    self: SELF,
-    message_id: id,
-    message: [],
-    alt_message: "",
-    user_id: "u1",
-  });
-}
 
 async function expectGreeting(peer: Peer): Promise<void> {
   const first = await peer.nextFrame();
@@ -137,7 +123,7 @@ Deno.test("createOneBot() reverse WebSocket sends meta.connect first on every re
   await first.peer.closed;
   const second = await app.accept();
   await expectGreeting(second.peer);
-  onebot.emit(message("after"));
+  onebot.emit(privateMessage("after"));
   expect((await second.peer.nextEvent((e) => e.type === "message")).id).toBe("after");
   expect(app.accepted).toBe(2);
 });
@@ -160,7 +146,7 @@ Deno.test("connectReverseWebSocket() retries after a failed first attempt (WSR-0
   }
   refuser.close();
   // Events emitted while disconnected wait in the backlog, after the greeting.
-  onebot.emit(message("while-down"));
+  onebot.emit(privateMessage("while-down"));
   await using app = serveApp({ port });
   const { peer } = await app.accept();
   await expectGreeting(peer);
@@ -178,16 +164,16 @@ Deno.test("connectReverseWebSocket() keeps a bounded backlog and no meta events 
     greeting: () => [createEvent({ type: "meta", detail_type: "connect", version: {} })],
   });
   try {
-    sink.emit(message("1"));
+    sink.emit(privateMessage("1"));
     sink.emit(createEvent({ type: "meta", detail_type: "heartbeat", interval: 10 }));
-    sink.emit(message("2"));
-    sink.emit(message("3"));
+    sink.emit(privateMessage("2"));
+    sink.emit(privateMessage("3"));
     await using app = serveApp({ port });
     const { peer } = await app.accept();
     expect((await peer.nextFrame()).value).toMatchObject({ detail_type: "connect" });
     expect((await peer.nextFrame()).value).toMatchObject({ id: "2" });
     expect((await peer.nextFrame()).value).toMatchObject({ id: "3" });
-    sink.emit(message("4"));
+    sink.emit(privateMessage("4"));
     expect((await peer.nextFrame()).value).toMatchObject({ id: "4" });
   } finally {
     await sink[Symbol.asyncDispose]();
@@ -222,9 +208,9 @@ Deno.test("connectReverseWebSocket() closes a too-slow socket with 4008 and keep
   const first = await app.accept();
   await first.peer.call({ action: "ping", params: {}, echo: "ready" });
   const padding = "x".repeat(64 * 1024);
-  sink.emit({ ...message("sent"), padding });
+  sink.emit({ ...privateMessage("sent"), padding });
   // The socket now holds more than 1024 unsent bytes: this one is refused.
-  sink.emit({ ...message("kept"), padding });
+  sink.emit({ ...privateMessage("kept"), padding });
   const closed = await first.peer.closed;
   expect(closed.code).toBe(4008);
   expect(closed.reason).toBe("too slow");
