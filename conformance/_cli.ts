@@ -21,7 +21,7 @@ export interface CliOptions {
 }
 
 /** The usage text. */
-export const USAGE = `Usage: deno run -A jsr:@libob/libob/conformance <url> [options]
+export const USAGE = `Usage: deno run -A jsr:@libob/libob/conformance/cli <url> [options]
 
 Checks a running OneBot 12 implementation against the OneBot 12 checklist,
 as a black-box application. <url> is its HTTP URL (http://host:port/; the

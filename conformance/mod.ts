@@ -6,9 +6,12 @@
  * From the command line (exit status 1 when a MUST/SHALL check fails):
  *
  * ```sh
- * deno run -A jsr:@libob/libob/conformance http://127.0.0.1:8080/ --token s3cret \
+ * deno run -A jsr:@libob/libob/conformance/cli http://127.0.0.1:8080/ --token s3cret \
  *   --webhook-port 9000 --reverse-port 9001 --wait-push 30
  * ```
+ *
+ * The command line lives in `conformance/cli.ts` (console output and exit
+ * status); this module only exports functions.
  *
  * It checks HTTP (auth matrix, encodings, status codes, retcodes, echo, the
  * meta actions, `get_latest_events`), the forward WebSocket (auth before the
@@ -35,7 +38,6 @@
  */
 
 import { connect, delay } from "./_client.ts";
-import { parseArgs, USAGE } from "./_cli.ts";
 import { checkCollected } from "./_checks_collected.ts";
 import { checkHttp } from "./_checks_http.ts";
 import {
@@ -48,7 +50,7 @@ import {
 import { checkWebSocket } from "./_checks_websocket.ts";
 import type { Context } from "./_context.ts";
 import { startReverseReceiver, startWebhookReceiver } from "./_receivers.ts";
-import { type ConformanceReport, createReport, formatReport } from "./report.ts";
+import { type ConformanceReport, createReport } from "./report.ts";
 
 export {
   type CheckLevel,
@@ -315,43 +317,4 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     await receivers.reverse?.[Symbol.asyncDispose]();
   }
   return createReport(options.url, ctx.version ?? null, ctx.results);
-}
-
-if (import.meta.main) {
-  let cli: ReturnType<typeof parseArgs>;
-  try {
-    cli = parseArgs(Deno.args);
-  } catch (error) {
-    // deno-lint-ignore no-console
-    console.error(`${error instanceof Error ? error.message : error}\n\n${USAGE}`);
-    Deno.exit(2);
-  }
-  if (cli === "help") {
-    // deno-lint-ignore no-console
-    console.log(USAGE);
-    Deno.exit(0);
-  }
-  const { json, ...rest } = cli;
-  try {
-    const report = await runConformance({
-      ...rest,
-      onListen({ webhookUrl, reverseUrl }) {
-        const parts = [
-          ...(webhookUrl === undefined ? [] : [`http_webhook url ${webhookUrl}`]),
-          ...(reverseUrl === undefined ? [] : [`websocket_rev url ${reverseUrl}`]),
-        ];
-        const message = `configure your implementation with ${parts.join(" and ")}` +
-          ` (waiting up to ${rest.waitPush ?? 30} s)`;
-        // deno-lint-ignore no-console
-        (json ? console.error : console.log)(message);
-      },
-    });
-    // deno-lint-ignore no-console
-    console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
-    Deno.exit(report.ok ? 0 : 1);
-  } catch (error) {
-    // deno-lint-ignore no-console
-    console.error(`conformance: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(2);
-  }
 }

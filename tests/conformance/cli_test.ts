@@ -9,7 +9,7 @@ import { expect } from "expect";
 import { parseArgs } from "../../conformance/_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url);
-const ENTRY = new URL("conformance/mod.ts", ROOT).href;
+const ENTRY = new URL("conformance/cli.ts", ROOT).href;
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
