@@ -11,6 +11,7 @@ import {
   mentionAll,
   type Message,
   reply,
+  type Segment,
   text,
   toMessage,
   video,
@@ -23,7 +24,7 @@ Deno.test("toMessage() reads a plain string as one text segment (MSG-02)", () =>
 });
 
 Deno.test("toMessage() wraps a single segment object in a list (MSG-02)", () => {
-  const segment = { type: "image", data: { file_id: "f1" } };
+  const segment: Segment = { type: "image", data: { file_id: "f1" } };
   expect(toMessage(segment)).toEqual([segment]);
 });
 

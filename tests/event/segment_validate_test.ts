@@ -194,8 +194,8 @@ Deno.test("createMessageValidator() answers the first failing segment, in order"
 });
 
 Deno.test("createMessageValidator() throws TypeError for malformed options", () => {
-  expect(() => createMessageValidator({ types: "text" as unknown as string[] })).toThrow(TypeError);
-  expect(() => createMessageValidator({ types: [""] })).toThrow(TypeError);
+  expect(() => createMessageValidator({ types: "text" as never })).toThrow(TypeError);
+  expect(() => createMessageValidator({ types: ["" as never] })).toThrow(TypeError);
   expect(() => createMessageValidator({ unsupportedData: { reply: [1 as unknown as string] } }))
     .toThrow(TypeError);
 });
