@@ -7,7 +7,10 @@
  * What the schemas do:
  * - check every required param's presence and type, and the conditional
  *   requirements (`send_message` ids by `detail_type`, `upload_file`
- *   `url`/`path`/`data` by `type`, fragmented stages by `stage`);
+ *   `url`/`path`/`data` by `type`, fragmented stages by `stage`), each
+ *   schema's output being the discriminated params type of
+ *   {@linkcode StandardActions}, so that the compiler checks runtime and
+ *   types against each other;
  * - convert: `bytes` (a `Uint8Array` from a MessagePack bin, or a Base64
  *   string from JSON: standard, unpadded or URL-safe) become a `Uint8Array`;
  *   `message` in any of the three MSG-02 forms becomes a list; defaults are

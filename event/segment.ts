@@ -95,8 +95,8 @@ export type SegmentType = keyof StandardSegmentData | ExtensionName;
  *       return `[${segment.type}]`;
  *   }
  * }
- * const face: Segment<"qq.face"> = { type: "qq.face", data: { id: "1" } };
- * expect([{ type: "text", data: { text: "hi" } }, face].map(describe)).toEqual(["hi", "[qq.face]"]);
+ * const message: Segment[] = [{ type: "text", data: { text: "hi" } }, { type: "qq.face", data: {} }];
+ * expect(message.map(describe)).toEqual(["hi", "[qq.face]"]);
  * ```
  */
 export type Segment<T extends SegmentType = SegmentType> = T extends keyof StandardSegmentData
