@@ -25,6 +25,7 @@ import {
   text,
 } from "../../event/segment.ts";
 import type { SegmentSupport } from "../../event/segment_validate.ts";
+import { groupMessageEvent, type StandardEvent } from "../../event/standard.ts";
 
 /** `true` when `A` and `B` are mutually assignable. */
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -188,4 +189,30 @@ Deno.test("MessageTextOptions gives each renderer its segment type", () => {
     reply: () => 1,
   };
   expect(messageText([image("f")], options)).toBe("[image:f]");
+});
+
+Deno.test("message events narrow by detail_type, and their segments by type (§5.1, MSG-01)", () => {
+  function describe(event: StandardEvent): string {
+    if (event.type !== "message") return event.detail_type;
+    // @ts-expect-error: group_id is a string only once detail_type is group
+    void (event.group_id satisfies string);
+    const words = messageText(event.message, { mention: ({ data }) => `@${data.user_id}` });
+    switch (event.detail_type) {
+      case "private":
+        return `${event.user_id}: ${words}`;
+      case "group":
+        return `${event.group_id}/${event.user_id}: ${words}`;
+      case "channel":
+        return `${event.guild_id}/${event.channel_id}/${event.user_id}: ${words}`;
+    }
+  }
+  const self = { platform: "qq", user_id: "1" };
+  const event = groupMessageEvent({
+    self,
+    message_id: "m",
+    user_id: "2",
+    group_id: "g",
+    message: "hi",
+  });
+  expect(describe(event)).toBe("g/2: hi");
 });
