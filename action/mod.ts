@@ -28,13 +28,17 @@ export {
 } from "./router.ts";
 export type {
   ChannelInfo,
+  ChannelSendMessageParams,
+  ExtendedSendMessageParams,
   FileTransferType,
   GetFileData,
   GetFileFragmentedData,
   GetFileFragmentedParams,
   GroupInfo,
+  GroupSendMessageParams,
   GuildInfo,
   MemberInfo,
+  PrivateSendMessageParams,
   SelfInfo,
   SendMessageParams,
   StandardActions,

@@ -7,7 +7,10 @@
  * What the schemas do:
  * - check every required param's presence and type, and the conditional
  *   requirements (`send_message` ids by `detail_type`, `upload_file`
- *   `url`/`path`/`data` by `type`, fragmented stages by `stage`);
+ *   `url`/`path`/`data` by `type`, fragmented stages by `stage`), each
+ *   schema's output being the discriminated params type of
+ *   {@linkcode StandardActions}, so that the compiler checks runtime and
+ *   types against each other;
  * - convert: `bytes` (a `Uint8Array` from a MessagePack bin, or a Base64
  *   string from JSON: standard, unpadded or URL-safe) become a `Uint8Array`;
  *   `message` in any of the three MSG-02 forms becomes a list; defaults are
@@ -26,7 +29,12 @@
 import * as v from "valibot";
 import { isExtensionName } from "../event/extension.ts";
 import type { Message } from "../event/segment.ts";
-import type { FileTransferType, SendMessageParams, StandardActions } from "./standard.ts";
+import type {
+  FileTransferType,
+  SendMessageParams,
+  StandardActions,
+  UploadFileParams,
+} from "./standard.ts";
 
 /** IDs are strings (§5: every ID is a string, never a number). */
 const ID = v.string();
@@ -223,33 +231,97 @@ const TRANSFER_TYPE = v.pipe(
   v.transform((value) => value as FileTransferType),
 );
 
-/** `[key, value, field]`: `field` must be present when `key` is `value`. */
-type Condition = readonly [key: string, value: string, field: string];
+/**
+ * Reports a missing conditional param, `field` being required when `key` is
+ * `value`; the validation fails with an issue naming `field`.
+ */
+type Missing = (key: string, value: string, field: string) => never;
 
 /**
- * Adds conditional requirements (§4.1, §4.5) to an object schema; the issue
- * names the missing field. They are checked once the object is well typed.
+ * Adds conditional requirements (§4.1, §4.5) to an object schema, checked
+ * once the object is well typed: `narrow` returns the params as their
+ * discriminated type, or reports the missing field. The output type is
+ * `narrow`'s, so the compiler checks that each variant has its fields.
  */
-function withConditions<S extends v.GenericSchema<unknown, Record<string, unknown>>>(
-  schema: S,
-  conditions: readonly Condition[],
-) {
+function withConditions<I extends Record<string, unknown>, O>(
+  schema: v.GenericSchema<unknown, I>,
+  narrow: (params: I, missing: Missing) => O,
+): v.GenericSchema<unknown, O> {
   return v.pipe(
     schema,
-    v.rawCheck<v.InferOutput<S>>(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const input = dataset.value;
-      for (const [key, value, field] of conditions) {
-        if (input[key] === value && input[field] === undefined) {
-          addIssue({
-            message: `is required when ${key} is ${value}`,
-            path: [{ type: "object", origin: "value", input, key: field, value: undefined }],
-          });
-          return;
-        }
-      }
+      return narrow(input, (key, value, field) => {
+        addIssue({
+          message: `is required when ${key} is ${value}`,
+          path: [{ type: "object", origin: "value", input, key: field, value: undefined }],
+        });
+        return NEVER;
+      });
     }),
   );
+}
+
+const SEND_MESSAGE = v.looseObject({
+  detail_type: DETAIL_TYPE,
+  user_id: v.exactOptional(ID),
+  group_id: v.exactOptional(ID),
+  guild_id: v.exactOptional(ID),
+  channel_id: v.exactOptional(ID),
+  message: MESSAGE,
+});
+
+/** The `send_message` params as their `detail_type` variant (§4.1). */
+function sendMessageParams(
+  params: v.InferOutput<typeof SEND_MESSAGE>,
+  missing: Missing,
+): SendMessageParams {
+  const { user_id, group_id, guild_id, channel_id } = params;
+  switch (params.detail_type) {
+    case "private":
+      if (user_id === undefined) return missing("detail_type", "private", "user_id");
+      return { ...params, detail_type: "private", user_id };
+    case "group":
+      if (group_id === undefined) return missing("detail_type", "group", "group_id");
+      return { ...params, detail_type: "group", group_id };
+    case "channel":
+      if (guild_id === undefined) return missing("detail_type", "channel", "guild_id");
+      if (channel_id === undefined) return missing("detail_type", "channel", "channel_id");
+      return { ...params, detail_type: "channel", guild_id, channel_id };
+    default:
+      return { ...params, detail_type: params.detail_type };
+  }
+}
+
+const UPLOAD_FILE = v.looseObject({
+  type: TRANSFER_TYPE,
+  name: v.string(),
+  url: v.exactOptional(NON_EMPTY),
+  headers: v.exactOptional(v.record(v.string(), v.string())),
+  path: v.exactOptional(NON_EMPTY),
+  data: v.exactOptional(BYTES),
+  sha256: v.exactOptional(OPTIONAL_SHA256),
+});
+
+/** The `upload_file` params as their `type` variant (§4.5). */
+function uploadFileParams(
+  params: v.InferOutput<typeof UPLOAD_FILE>,
+  missing: Missing,
+): UploadFileParams {
+  const { url, path, data } = params;
+  switch (params.type) {
+    case "url":
+      if (url === undefined) return missing("type", "url", "url");
+      return { ...params, type: "url", url };
+    case "path":
+      if (path === undefined) return missing("type", "path", "path");
+      return { ...params, type: "path", path };
+    case "data":
+      if (data === undefined) return missing("type", "data", "data");
+      return { ...params, type: "data", data };
+    default:
+      return { ...params, type: params.type };
+  }
 }
 
 /** Actions without params: any param is kept (EXT-14), none is required. */
@@ -286,22 +358,7 @@ export const PARAMS_SCHEMAS: {
   get_supported_actions: NO_PARAMS,
   get_status: NO_PARAMS,
   get_version: NO_PARAMS,
-  send_message: withConditions(
-    v.looseObject({
-      detail_type: DETAIL_TYPE,
-      user_id: v.exactOptional(ID),
-      group_id: v.exactOptional(ID),
-      guild_id: v.exactOptional(ID),
-      channel_id: v.exactOptional(ID),
-      message: MESSAGE,
-    }),
-    [
-      ["detail_type", "private", "user_id"],
-      ["detail_type", "group", "group_id"],
-      ["detail_type", "channel", "guild_id"],
-      ["detail_type", "channel", "channel_id"],
-    ],
-  ),
+  send_message: withConditions(SEND_MESSAGE, sendMessageParams),
   delete_message: ids("message_id"),
   get_self_info: NO_PARAMS,
   get_user_info: ids("user_id"),
@@ -324,18 +381,7 @@ export const PARAMS_SCHEMAS: {
   get_channel_member_info: ids("guild_id", "channel_id", "user_id"),
   get_channel_member_list: ids("guild_id", "channel_id"),
   leave_channel: ids("guild_id", "channel_id"),
-  upload_file: withConditions(
-    v.looseObject({
-      type: TRANSFER_TYPE,
-      name: v.string(),
-      url: v.exactOptional(NON_EMPTY),
-      headers: v.exactOptional(v.record(v.string(), v.string())),
-      path: v.exactOptional(NON_EMPTY),
-      data: v.exactOptional(BYTES),
-      sha256: v.exactOptional(OPTIONAL_SHA256),
-    }),
-    [["type", "url", "url"], ["type", "path", "path"], ["type", "data", "data"]],
-  ),
+  upload_file: withConditions(UPLOAD_FILE, uploadFileParams),
   upload_file_fragmented: v.variant("stage", [
     v.looseObject({ stage: v.literal("prepare"), name: v.string(), total_size: SIZE }),
     v.pipe(

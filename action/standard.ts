@@ -6,6 +6,7 @@
  */
 
 import type { Event, StatusData, VersionData } from "../event/types.ts";
+import type { ExtensionName } from "../event/extension.ts";
 import type { Message } from "../event/segment.ts";
 
 /**
@@ -113,36 +114,147 @@ export interface ChannelInfo {
 }
 
 /**
- * Params of `send_message` (§4.1). The router normalises `message` to a list
- * before the handler sees it (MSG-02).
+ * Params of `send_message` to a user: `detail_type` `private` (§4.1).
  *
  * @example
  * ```ts
- * import type { SendMessageParams } from "@libob/libob";
+ * import type { PrivateSendMessageParams } from "@libob/libob";
  *
- * const params: SendMessageParams = {
+ * const params: PrivateSendMessageParams = {
  *   detail_type: "private",
  *   user_id: "2",
  *   message: [{ type: "text", data: { text: "hi" } }],
  * };
  * ```
  */
-export interface SendMessageParams {
-  /** `private`, `group`, `channel`, or an extension. */
-  detail_type: "private" | "group" | "channel" | `${string}.${string}`;
-  /** Required when `detail_type` is `private`. */
-  user_id?: string;
-  /** Required when `detail_type` is `group`. */
-  group_id?: string;
-  /** Required with `channel_id` when `detail_type` is `channel`. */
-  guild_id?: string;
-  /** Required with `guild_id` when `detail_type` is `channel`. */
-  channel_id?: string;
-  /** The message, as a list of segments. */
+export interface PrivateSendMessageParams {
+  /** A private chat. */
+  detail_type: "private";
+  /** The user. */
+  user_id: string;
+  /** The message, as a list of segments (MSG-02). */
   message: Message;
   /** Extension params (EXT-14). */
-  [extension: `${string}.${string}`]: unknown;
+  [extension: ExtensionName]: unknown;
 }
+
+/**
+ * Params of `send_message` to a group: `detail_type` `group` (§4.1).
+ *
+ * @example
+ * ```ts
+ * import type { GroupSendMessageParams } from "@libob/libob";
+ *
+ * const params: GroupSendMessageParams = {
+ *   detail_type: "group",
+ *   group_id: "g1",
+ *   message: [{ type: "text", data: { text: "hi" } }],
+ * };
+ * ```
+ */
+export interface GroupSendMessageParams {
+  /** A group chat. */
+  detail_type: "group";
+  /** The group. */
+  group_id: string;
+  /** The message, as a list of segments (MSG-02). */
+  message: Message;
+  /** Extension params (EXT-14). */
+  [extension: ExtensionName]: unknown;
+}
+
+/**
+ * Params of `send_message` to a channel of a guild: `detail_type` `channel`
+ * (§4.1).
+ *
+ * @example
+ * ```ts
+ * import type { ChannelSendMessageParams } from "@libob/libob";
+ *
+ * const params: ChannelSendMessageParams = {
+ *   detail_type: "channel",
+ *   guild_id: "1",
+ *   channel_id: "c1",
+ *   message: [{ type: "text", data: { text: "hi" } }],
+ * };
+ * ```
+ */
+export interface ChannelSendMessageParams {
+  /** A channel of a guild. */
+  detail_type: "channel";
+  /** The guild. */
+  guild_id: string;
+  /** The channel. */
+  channel_id: string;
+  /** The message, as a list of segments (MSG-02). */
+  message: Message;
+  /** Extension params (EXT-14). */
+  [extension: ExtensionName]: unknown;
+}
+
+/**
+ * Params of `send_message` to an extended chat kind, `<prefix>.<name>`
+ * (§4.1, EXT-13), e.g. `qq.discuss` with a `qq.discuss_id` param. The
+ * standard ids are optional here; when given, they are strings.
+ *
+ * @example
+ * ```ts
+ * import type { ExtendedSendMessageParams } from "@libob/libob";
+ *
+ * const params: ExtendedSendMessageParams = {
+ *   detail_type: "qq.discuss",
+ *   "qq.discuss_id": "d1",
+ *   message: [{ type: "text", data: { text: "hi" } }],
+ * };
+ * ```
+ */
+export interface ExtendedSendMessageParams {
+  /** The extended chat kind. */
+  detail_type: ExtensionName;
+  /** A user, if the chat kind has one. */
+  user_id?: string;
+  /** A group, if the chat kind has one. */
+  group_id?: string;
+  /** A guild, if the chat kind has one. */
+  guild_id?: string;
+  /** A channel, if the chat kind has one. */
+  channel_id?: string;
+  /** The message, as a list of segments (MSG-02). */
+  message: Message;
+  /** Extension params (EXT-14). */
+  [extension: ExtensionName]: unknown;
+}
+
+/**
+ * Params of `send_message` (§4.1), discriminated by `detail_type`: comparing
+ * it narrows the ids, so `private` has a `user_id: string`, `group` a
+ * `group_id`, `channel` a `guild_id` and a `channel_id`. The standard
+ * validator guarantees them (10003 otherwise) and normalises `message` to a
+ * list (MSG-02).
+ *
+ * @example Narrowing by detail_type
+ * ```ts
+ * import type { SendMessageParams } from "@libob/libob";
+ *
+ * function target(params: SendMessageParams): string {
+ *   switch (params.detail_type) {
+ *     case "private":
+ *       return `user ${params.user_id}`;
+ *     case "group":
+ *       return `group ${params.group_id}`;
+ *     case "channel":
+ *       return `channel ${params.guild_id}/${params.channel_id}`;
+ *     default:
+ *       return params.detail_type;
+ *   }
+ * }
+ * ```
+ */
+export type SendMessageParams =
+  | PrivateSendMessageParams
+  | GroupSendMessageParams
+  | ChannelSendMessageParams
+  | ExtendedSendMessageParams;
 
 /**
  * How `upload_file` and `get_file` move file content (§4.5).
@@ -154,34 +266,73 @@ export interface SendMessageParams {
  * const type: FileTransferType = "data";
  * ```
  */
-export type FileTransferType = "url" | "path" | "data" | `${string}.${string}`;
+export type FileTransferType = "url" | "path" | "data" | ExtensionName;
 
 /**
- * Params of `upload_file` (§4.5).
+ * Params of `upload_file` (§4.5), discriminated by `type`: `url` has a
+ * `url` (and optional `headers`), `path` a `path`, `data` the bytes; an
+ * extended type may carry any of them. The standard validator guarantees the
+ * field the type needs (10003 otherwise).
  *
- * @example
+ * @example Narrowing by type
  * ```ts
  * import type { UploadFileParams } from "@libob/libob";
  *
+ * function size(params: UploadFileParams): number | undefined {
+ *   return params.type === "data" ? params.data.byteLength : undefined;
+ * }
  * const params: UploadFileParams = { type: "data", name: "a.txt", data: new Uint8Array([104, 105]) };
  * ```
  */
-export interface UploadFileParams {
-  /** How the content is given. */
-  type: FileTransferType;
-  /** The file name. */
-  name: string;
-  /** Required when `type` is `url`. */
-  url?: string;
-  /** Headers for the download when `type` is `url`. */
-  headers?: Record<string, string>;
-  /** Required when `type` is `path`. */
-  path?: string;
-  /** Required when `type` is `data`. */
-  data?: Uint8Array;
-  /** Lowercase hex SHA-256 of the content, optional. */
-  sha256?: string;
-}
+export type UploadFileParams =
+  | {
+    /** Download the content from `url` (HTTP or HTTPS). */
+    type: "url";
+    /** The file name. */
+    name: string;
+    /** Where to download the content. */
+    url: string;
+    /** Headers to send with the download. */
+    headers?: Record<string, string>;
+    /** Lowercase hex SHA-256 of the content, optional. */
+    sha256?: string;
+  }
+  | {
+    /** Read the content from a local `path`. */
+    type: "path";
+    /** The file name. */
+    name: string;
+    /** The local path. */
+    path: string;
+    /** Lowercase hex SHA-256 of the content, optional. */
+    sha256?: string;
+  }
+  | {
+    /** The content is in `data`. */
+    type: "data";
+    /** The file name. */
+    name: string;
+    /** The content. */
+    data: Uint8Array;
+    /** Lowercase hex SHA-256 of the content, optional. */
+    sha256?: string;
+  }
+  | {
+    /** An extended method, `<prefix>.<name>`. */
+    type: ExtensionName;
+    /** The file name. */
+    name: string;
+    /** A URL, if the method uses one. */
+    url?: string;
+    /** Headers, if the method uses them. */
+    headers?: Record<string, string>;
+    /** A local path, if the method uses one. */
+    path?: string;
+    /** The content, if the method carries it. */
+    data?: Uint8Array;
+    /** Lowercase hex SHA-256 of the content, optional. */
+    sha256?: string;
+  };
 
 /**
  * Params of `upload_file_fragmented`, by stage (§4.5).
@@ -199,29 +350,45 @@ export type UploadFileFragmentedParams =
   | { stage: "finish"; file_id: string; sha256: string };
 
 /**
- * Data of `get_file` (§4.5).
+ * Data of `get_file` (§4.5): the name and optional SHA-256, and the content
+ * in the form the request's `type` asked for: a `url` (with optional
+ * `headers`), a `path`, or the `data`. Check which with `in`.
  *
  * @example
  * ```ts
  * import type { GetFileData } from "@libob/libob";
  *
  * const data: GetFileData = { name: "a.txt", data: new Uint8Array([104, 105]) };
+ * const bytes = "data" in data ? data.data : undefined;
  * ```
  */
-export interface GetFileData {
-  /** The file name. */
-  name: string;
-  /** Present when `type` was `url`. */
-  url?: string;
-  /** Headers the application must send to fetch `url`. */
-  headers?: Record<string, string>;
-  /** Present when `type` was `path`. */
-  path?: string;
-  /** Present when `type` was `data`. */
-  data?: Uint8Array;
-  /** Lowercase hex SHA-256 of the content. */
-  sha256?: string;
-}
+export type GetFileData =
+  | {
+    /** The file name. */
+    name: string;
+    /** Where the application can download the content (HTTP or HTTPS), for `type` `url`. */
+    url: string;
+    /** Headers the application must send to fetch `url`. */
+    headers?: Record<string, string>;
+    /** Lowercase hex SHA-256 of the content. */
+    sha256?: string;
+  }
+  | {
+    /** The file name. */
+    name: string;
+    /** Where the application can read the content, for `type` `path`. */
+    path: string;
+    /** Lowercase hex SHA-256 of the content. */
+    sha256?: string;
+  }
+  | {
+    /** The file name. */
+    name: string;
+    /** The content, for `type` `data`. */
+    data: Uint8Array;
+    /** Lowercase hex SHA-256 of the content. */
+    sha256?: string;
+  };
 
 /**
  * Params of `get_file_fragmented`, by stage (§4.5).

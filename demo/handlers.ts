@@ -569,9 +569,7 @@ export function createDemoHandlers(
       if (isFailure(chat)) return chat;
       const problem = checkChat(chat, botId);
       if (problem !== undefined) return problem;
-      // The router's validator already gives a list (MSG-02); normalising again costs nothing.
-      const message = toMessage(params.message as MessageInput);
-      const stored = platform.addMessage({ sender_id: botId, chat, message });
+      const stored = platform.addMessage({ sender_id: botId, chat, message: params.message });
       return ok({ message_id: stored.message_id, time: stored.time });
     },
     delete_message({ message_id }) {
@@ -802,22 +800,21 @@ export function createDemoHandlers(
   });
 }
 
-/** The chat of a `send_message`; the validator has checked the ids its detail type needs. */
+/** The chat of a `send_message`; the demo platform has no extended chat kinds. */
 function sendTarget(params: StandardActions["send_message"]["params"]): DemoChat | Failure {
-  const { detail_type: detailType, user_id, group_id, guild_id, channel_id } = params;
-  if (detailType === "private" && user_id !== undefined) return { detail_type: "private", user_id };
-  if (detailType === "group" && group_id !== undefined) return { detail_type: "group", group_id };
-  if (detailType === "channel" && guild_id !== undefined && channel_id !== undefined) {
-    return { detail_type: "channel", guild_id, channel_id };
+  switch (params.detail_type) {
+    case "private":
+      return { detail_type: "private", user_id: params.user_id };
+    case "group":
+      return { detail_type: "group", group_id: params.group_id };
+    case "channel":
+      return { detail_type: "channel", guild_id: params.guild_id, channel_id: params.channel_id };
+    default:
+      return failed(
+        RETCODE.UNSUPPORTED_PARAM,
+        `detail_type: the demo platform has no ${clip(params.detail_type)} chats`,
+      );
   }
-  if (detailType === "private" || detailType === "group" || detailType === "channel") {
-    // Only reached when the handler runs without the standard validator.
-    return failed(RETCODE.BAD_PARAM, `the ids of a ${detailType} message are missing`);
-  }
-  return failed(
-    RETCODE.UNSUPPORTED_PARAM,
-    `detail_type: the demo platform has no ${clip(String(detailType))} chats`,
-  );
 }
 
 /**

@@ -13,7 +13,10 @@ export {
   type AnySegment,
   type Message,
   type MessageInput,
+  messageText,
+  type MessageTextOptions,
   type Segment,
+  type SegmentType,
   type StandardSegmentData,
   toMessage,
 } from "./segment.ts";

@@ -7,17 +7,19 @@
 import { type ExtensionName, isExtensionName } from "./extension.ts";
 
 /**
- * A segment of any type: `type` plus a `data` record (MSG-03).
+ * The shape of a segment as it may arrive from a peer, before validation: a
+ * string `type` and a `data` record (MSG-03). {@linkcode isSegment} checks
+ * for it; handlers and events carry a {@linkcode Segment} instead.
  *
  * @example
  * ```ts
  * import type { AnySegment } from "@libob/libob";
  *
- * const face: AnySegment = { type: "qq.face", data: { id: "1" } };
+ * const face: AnySegment = { type: "face", data: { id: "1" } };
  * ```
  */
 export interface AnySegment {
-  /** The segment type, e.g. `text` or an extension such as `qq.face`. */
+  /** The segment type: a standard type, an extension such as `qq.face`, or anything else. */
   type: string;
   /** The segment's data; never contains the key `type` in extensions (EXT-18). */
   data: Record<string, unknown>;
@@ -57,20 +59,49 @@ export interface StandardSegmentData {
 }
 
 /**
- * A standard segment, discriminated by `type`.
- *
- * @typeParam T One standard type, or all of them.
+ * A segment type: one of the ten standard types (§6.2) or an extended type
+ * with its prefix, `<prefix>.<name>` (EXT-01, EXT-18).
  *
  * @example
  * ```ts
- * import type { Segment } from "@libob/libob";
+ * import type { SegmentType } from "@libob/libob";
  *
- * const text: Segment<"text"> = { type: "text", data: { text: "hi" } };
+ * const types: SegmentType[] = ["text", "mention", "qq.face"];
  * ```
  */
-export type Segment<T extends keyof StandardSegmentData = keyof StandardSegmentData> = {
-  [K in T]: { type: K; data: StandardSegmentData[K] };
-}[T];
+export type SegmentType = keyof StandardSegmentData | ExtensionName;
+
+/**
+ * A segment of a message, discriminated by `type` (MSG-03, §6.2, §6.4): a
+ * standard segment carries its {@linkcode StandardSegmentData}, an extended
+ * one (`qq.face`) a `data` record. Comparing `type` narrows `data`:
+ * `segment.type === "text"` gives `segment.data.text: string`. Extended types
+ * need their prefix so that they never collide with a standard type.
+ *
+ * @typeParam T One or more segment types; all of them by default.
+ *
+ * @example Narrowing a segment by its type
+ * ```ts
+ * import type { Segment } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * function describe(segment: Segment): string {
+ *   switch (segment.type) {
+ *     case "text":
+ *       return segment.data.text;
+ *     case "mention":
+ *       return `@${segment.data.user_id}`;
+ *     default:
+ *       return `[${segment.type}]`;
+ *   }
+ * }
+ * const message: Segment[] = [{ type: "text", data: { text: "hi" } }, { type: "qq.face", data: {} }];
+ * expect(message.map(describe)).toEqual(["hi", "[qq.face]"]);
+ * ```
+ */
+export type Segment<T extends SegmentType = SegmentType> = T extends keyof StandardSegmentData
+  ? { type: T; data: StandardSegmentData[T] }
+  : { type: T; data: Record<string, unknown> };
 
 /**
  * A message as events and responses carry it: always a list (MSG-01).
@@ -82,7 +113,7 @@ export type Segment<T extends keyof StandardSegmentData = keyof StandardSegmentD
  * const message: Message = [{ type: "text", data: { text: "hi" } }];
  * ```
  */
-export type Message = Array<Segment | AnySegment>;
+export type Message = Segment[];
 
 /**
  * A message as action params may give it: a list, one segment, or a string
@@ -95,7 +126,7 @@ export type Message = Array<Segment | AnySegment>;
  * const inputs: MessageInput[] = ["hi", { type: "text", data: { text: "hi" } }, []];
  * ```
  */
-export type MessageInput = string | Segment | AnySegment | Message;
+export type MessageInput = string | Segment | Message;
 
 /**
  * Normalises the three accepted message forms into a list (MSG-02). It does
@@ -118,8 +149,108 @@ export function toMessage(input: MessageInput): Message {
 }
 
 /**
+ * How {@linkcode messageText} renders each kind of segment. Every renderer
+ * is optional; text segments are always kept verbatim.
+ *
+ * @example
+ * ```ts
+ * import type { MessageTextOptions } from "@libob/libob";
+ *
+ * const names = new Map([["42", "alice"]]);
+ * const options: MessageTextOptions = {
+ *   mention: ({ data }) => `@${names.get(data.user_id) ?? data.user_id}`,
+ *   media: ({ type }) => `<${type}>`,
+ * };
+ * ```
+ */
+export interface MessageTextOptions {
+  /** A mention of one user. Default: `@<user_id>`. */
+  mention?: (segment: Segment<"mention">) => string;
+  /** A mention of everyone. Default: `@all`. */
+  mentionAll?: (segment: Segment<"mention_all">) => string;
+  /**
+   * An `image`, `voice`, `audio`, `video` or `file` segment. Default: the
+   * type in brackets, e.g. `[image]`.
+   */
+  media?: (segment: Segment<"image" | "voice" | "audio" | "video" | "file">) => string;
+  /** A location. Default: `[location: <title>]`, or `[location]` without a title. */
+  location?: (segment: Segment<"location">) => string;
+  /** A reply. Default: omitted (`""`); return e.g. a quote of the original. */
+  reply?: (segment: Segment<"reply">) => string;
+  /** An extended segment such as `qq.face`. Default: omitted (`""`). */
+  extended?: (segment: Segment<ExtensionName>) => string;
+}
+
+/**
+ * Renders a message as plain text, for a platform or a log that only has
+ * text: text segments verbatim, every other segment as its renderer in
+ * `options` says. The renderers run synchronously in segment order, so look
+ * up names (for mentions, say) before calling it.
+ *
+ * @param message The message, e.g. the `message` param of `send_message`.
+ * @param options How mentions, media, locations, replies and extended
+ * segments read.
+ * @returns The text.
+ *
+ * @example Rendering a message for a text-only platform
+ * ```ts
+ * import { image, mention, mentionAll, messageText, reply, text } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * const message = [reply("m1"), mention("42"), text(" look "), image("f1"), mentionAll()];
+ * expect(messageText(message)).toBe("@42 look [image]@all");
+ *
+ * const names = new Map([["42", "alice"]]);
+ * expect(messageText(message, {
+ *   mention: ({ data }) => `@${names.get(data.user_id) ?? data.user_id}`,
+ *   mentionAll: () => "@everyone",
+ *   media: () => "",
+ *   reply: ({ data }) => `> re ${data.message_id}\n`,
+ * })).toBe("> re m1\n@alice look @everyone");
+ * ```
+ */
+export function messageText(message: Message, options: MessageTextOptions = {}): string {
+  let text = "";
+  for (const segment of message) text += segmentText(segment, options);
+  return text;
+}
+
+function segmentText(segment: Segment, options: MessageTextOptions): string {
+  switch (segment.type) {
+    case "text":
+      return segment.data.text;
+    case "mention":
+      return options.mention?.(segment) ?? `@${segment.data.user_id}`;
+    case "mention_all":
+      return options.mentionAll?.(segment) ?? "@all";
+    case "image":
+    case "voice":
+    case "audio":
+    case "video":
+    case "file":
+      return options.media?.(segment) ?? `[${segment.type}]`;
+    case "location":
+      return options.location?.(segment) ??
+        (segment.data.title === "" ? "[location]" : `[location: ${segment.data.title}]`);
+    case "reply":
+      return options.reply?.(segment) ?? "";
+    default:
+      return options.extended?.(segment) ?? "";
+  }
+}
+
+const ALT_MESSAGE_OPTIONS: MessageTextOptions = {
+  mention: ({ data }) => `[mention:${data.user_id}]`,
+  mentionAll: () => "[mention_all]",
+  location: () => "[location]",
+  reply: () => "[reply]",
+  extended: ({ type }) => `[${type}]`,
+};
+
+/**
  * The plain-text form of a message for `alt_message` (MSG-04): text verbatim,
- * other segments in brackets.
+ * every other segment in brackets, e.g. `[image]`, `[mention:42]`,
+ * `[qq.face]`. {@linkcode messageText} with bracket renderers.
  *
  * @param message The message.
  * @returns Its text form.
@@ -136,17 +267,7 @@ export function toMessage(input: MessageInput): Message {
  * ```
  */
 export function altMessage(message: Message): string {
-  let text = "";
-  for (const segment of message) {
-    if (segment.type === "text" && typeof segment.data.text === "string") {
-      text += segment.data.text;
-    } else if (segment.type === "mention" && typeof segment.data.user_id === "string") {
-      text += `[mention:${segment.data.user_id}]`;
-    } else {
-      text += `[${segment.type}]`;
-    }
-  }
-  return text;
+  return messageText(message, ALT_MESSAGE_OPTIONS);
 }
 
 /**

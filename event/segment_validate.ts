@@ -8,7 +8,8 @@
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import type { Failure } from "../action/types.ts";
-import type { AnySegment, Message, StandardSegmentData } from "./segment.ts";
+import { isExtensionName } from "./extension.ts";
+import type { AnySegment, Message, SegmentType, StandardSegmentData } from "./segment.ts";
 
 /**
  * The ten standard segment types (§6.2).
@@ -52,10 +53,10 @@ export const STANDARD_SEGMENT_TYPES: readonly (keyof StandardSegmentData)[] = [
 export interface SegmentSupport {
   /**
    * The segment types the implementation sends: standard ones and extended
-   * ones (`qq.face`). Every other type answers 10005. Default: the ten
-   * standard types, and no extended type.
+   * ones with their prefix (`qq.face`, EXT-01). Every other type answers
+   * 10005. Default: the ten standard types, and no extended type.
    */
-  types?: readonly string[];
+  types?: readonly SegmentType[];
   /**
    * Data keys, by segment type, that the implementation cannot honour: a
    * segment carrying one answers 10007 (§6.3, opt-in). Default: none.
@@ -75,6 +76,8 @@ export interface SegmentSupport {
  * ```
  */
 export type MessageValidator = (message: unknown) => Message | Failure;
+
+const STANDARD_TYPES: ReadonlySet<string> = new Set(STANDARD_SEGMENT_TYPES);
 
 /** How one standard data field is checked. */
 type FieldKind = "string" | "optional string" | "latitude" | "longitude";
@@ -118,7 +121,9 @@ const STANDARD_FIELDS: {
  * @param options The declared segment support.
  * @returns The checker; it never throws.
  * @throws {TypeError} When `types` or `unsupportedData` are not lists of
- * non-empty strings.
+ * non-empty strings, or a type in `types` is neither standard nor prefixed
+ * (`face` instead of `qq.face`): a {@linkcode Segment} type never collides
+ * with a standard one.
  *
  * @example Answering 10005 for a segment type the platform lacks
  * ```ts
@@ -133,6 +138,13 @@ const STANDARD_FIELDS: {
  */
 export function createMessageValidator(options: SegmentSupport = {}): MessageValidator {
   const types = new Set<string>(checkNames("types", options.types ?? STANDARD_SEGMENT_TYPES));
+  for (const type of types) {
+    if (!STANDARD_TYPES.has(type) && !isExtensionName(type)) {
+      throw new TypeError(
+        `Cannot create message validator: types must be standard segment types or <prefix>.<name>: current value is ${type}`,
+      );
+    }
+  }
   const unsupported = new Map<string, readonly string[]>();
   for (const [type, keys] of Object.entries(options.unsupportedData ?? {})) {
     if (keys === undefined) continue;

@@ -24,7 +24,7 @@ import {
   type Failure,
   groupMessageEvent,
   isFailure,
-  type Message,
+  messageText,
   ok,
   type OneBot,
   privateMessageEvent,
@@ -123,16 +123,6 @@ function toEvent(self: BotSelf, message: PlatformMessage): Event {
     : groupMessageEvent({ ...init, group_id: message.chat.roomId });
 }
 
-/** The platform text of a OneBot message; `segments` below lets only text and mentions in. */
-function toText(message: Message): string {
-  let text = "";
-  for (const { type, data } of message) {
-    if (type === "text" && typeof data.text === "string") text += data.text;
-    else if (type === "mention" && typeof data.user_id === "string") text += `@${data.user_id}`;
-  }
-  return text;
-}
-
 /** Runs a platform call; a failure becomes 34000 (Platform Error) with its reason. */
 async function platformCall<T>(call: () => Promise<T>): Promise<T | Failure> {
   try {
@@ -156,16 +146,16 @@ export function createBridge(
     get_self_info: () =>
       ok({ user_id: client.me.id, user_name: client.me.name, user_displayname: "" }),
     async send_message(params) {
-      const chat: PlatformChat | undefined =
-        params.detail_type === "private" && params.user_id !== undefined
-          ? { kind: "direct", userId: params.user_id }
-          : params.detail_type === "group" && params.group_id !== undefined
-          ? { kind: "room", roomId: params.group_id }
-          : undefined;
+      const chat: PlatformChat | undefined = params.detail_type === "private"
+        ? { kind: "direct", userId: params.user_id }
+        : params.detail_type === "group"
+        ? { kind: "room", roomId: params.group_id }
+        : undefined;
       if (chat === undefined) {
         return failed(RETCODE.UNSUPPORTED_PARAM, `detail_type: ${PLATFORM} has no such chats`);
       }
-      const sent = await platformCall(() => client.sendText(chat, toText(params.message)));
+      // `segments` below lets only text and mentions in.
+      const sent = await platformCall(() => client.sendText(chat, messageText(params.message)));
       return isFailure(sent) ? sent : ok({ message_id: sent.id, time: sent.sentAt / 1000 });
     },
     async delete_message({ message_id }) {

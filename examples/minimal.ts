@@ -14,7 +14,7 @@ const handlers = defineActions({
   get_self_info: () => ok({ user_id: "bot", user_name: "Echo", user_displayname: "" }),
   send_message(params) {
     const message_id = String(++lastMessageId);
-    if (params.detail_type === "private" && params.user_id !== undefined) {
+    if (params.detail_type === "private") {
       // The "platform": the user says it back, as a standard event on every connection.
       const echo = privateMessageEvent({
         self,

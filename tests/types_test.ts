@@ -35,7 +35,7 @@ Deno.test("ActionHandlers types send_message's params and requires ActionResult<
     assertType<
       Equal<typeof params.detail_type, "private" | "group" | "channel" | `${string}.${string}`>
     >();
-    assertType<Equal<typeof params.user_id, string | undefined>>();
+    if (params.detail_type === "private") assertType<Equal<typeof params.user_id, string>>();
     assertType<Equal<typeof context.self, { platform: string; user_id: string } | undefined>>();
     return ok({ message_id: params.detail_type, time: 1.5 });
   };

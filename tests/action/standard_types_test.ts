@@ -26,7 +26,7 @@ Deno.test("ActionHandlers<StandardActions> types the params of standard handlers
   const handlers = defineActions({
     send_message: (params) => {
       assertType<Equal<typeof params.message, Message>>();
-      assertType<Equal<typeof params.user_id, string | undefined>>();
+      if (params.detail_type === "private") assertType<Equal<typeof params.user_id, string>>();
       assertType<
         Equal<typeof params.detail_type, "private" | "group" | "channel" | ExtensionName>
       >();
@@ -36,9 +36,10 @@ Deno.test("ActionHandlers<StandardActions> types the params of standard handlers
       assertType<Equal<typeof joined_only, boolean>>();
       return ok([]);
     },
-    upload_file: ({ data }) => {
-      assertType<Equal<typeof data, Uint8Array | undefined>>();
-      return ok({ file_id: String(data?.length ?? 0) });
+    upload_file: (params) => {
+      if (params.type !== "data") return ok({ file_id: params.name });
+      assertType<Equal<typeof params.data, Uint8Array>>();
+      return ok({ file_id: String(params.data.length) });
     },
     upload_file_fragmented: (params) => {
       if (params.stage === "transfer") {

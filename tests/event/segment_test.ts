@@ -10,7 +10,9 @@ import {
   mention,
   mentionAll,
   type Message,
+  messageText,
   reply,
+  type Segment,
   text,
   toMessage,
   video,
@@ -23,7 +25,7 @@ Deno.test("toMessage() reads a plain string as one text segment (MSG-02)", () =>
 });
 
 Deno.test("toMessage() wraps a single segment object in a list (MSG-02)", () => {
-  const segment = { type: "image", data: { file_id: "f1" } };
+  const segment: Segment = { type: "image", data: { file_id: "f1" } };
   expect(toMessage(segment)).toEqual([segment]);
 });
 
@@ -49,6 +51,60 @@ Deno.test("altMessage() renders other segments in a readable bracket form (MSG-0
     { type: "qq.face", data: { id: "1" } },
   ])).toBe("look [image] and [mention:42][mention_all][qq.face]");
   expect(altMessage([])).toBe("");
+});
+
+Deno.test("messageText() keeps text verbatim and renders the other segments by default as a bridge needs them", () => {
+  const verbatim = "  spaces, [brackets], 中文\nnew line  ";
+  expect(messageText([text(verbatim)])).toBe(verbatim);
+  expect(messageText([
+    reply("m1", "7"),
+    mention("42"),
+    text(" hi "),
+    mentionAll(),
+    text(" "),
+    image("f"),
+    voice("f"),
+    audio("f"),
+    video("f"),
+    file("f"),
+    location({ latitude: 1, longitude: 2, title: "Home" }),
+    location({ latitude: 1, longitude: 2 }),
+    extensionSegment("qq.face", { id: "1" }),
+  ])).toBe("@42 hi @all [image][voice][audio][video][file][location: Home][location]");
+  expect(messageText([])).toBe("");
+});
+
+Deno.test("messageText() renders each segment kind with the renderer its option gives", () => {
+  const names = new Map([["42", "alice"]]);
+  const calls: string[] = [];
+  const rendered = messageText(
+    [
+      reply("m1", "42"),
+      mention("42"),
+      mention("9"),
+      text(": "),
+      mentionAll(),
+      image("f1"),
+      file("f2"),
+      location({ latitude: 31.5, longitude: 121.25 }),
+      extensionSegment("qq.face", { id: "7" }),
+    ],
+    {
+      mention: ({ data }) => `@${names.get(data.user_id) ?? data.user_id}`,
+      mentionAll: () => "@全体成员",
+      media: ({ type, data }) => `<${type} ${data.file_id}>`,
+      location: ({ data }) => `(${data.latitude}, ${data.longitude})`,
+      reply: ({ data }) => {
+        calls.push(`reply ${data.message_id}`);
+        return `> ${names.get(data.user_id ?? "") ?? "someone"} said\n`;
+      },
+      extended: ({ type, data }) => `{${type}:${String(data.id)}}`,
+    },
+  );
+  expect(rendered).toBe(
+    "> alice said\n@alice@9: @全体成员<image f1><file f2>(31.5, 121.25){qq.face:7}",
+  );
+  expect(calls).toEqual(["reply m1"]);
 });
 
 Deno.test("segment builders produce {type, data} with the §6.2 fields (MSG-03)", () => {

@@ -194,8 +194,13 @@ Deno.test("createMessageValidator() answers the first failing segment, in order"
 });
 
 Deno.test("createMessageValidator() throws TypeError for malformed options", () => {
-  expect(() => createMessageValidator({ types: "text" as unknown as string[] })).toThrow(TypeError);
-  expect(() => createMessageValidator({ types: [""] })).toThrow(TypeError);
+  expect(() => createMessageValidator({ types: "text" as never })).toThrow(TypeError);
+  expect(() => createMessageValidator({ types: ["" as never] })).toThrow(TypeError);
+  // A Segment type never collides with a standard one: extended types carry their prefix.
+  expect(() => createMessageValidator({ types: ["text", "face" as never] })).toThrow(
+    "types must be standard segment types or <prefix>.<name>: current value is face",
+  );
+  expect(() => createMessageValidator({ types: ["Qq.face" as never] })).toThrow(TypeError);
   expect(() => createMessageValidator({ unsupportedData: { reply: [1 as unknown as string] } }))
     .toThrow(TypeError);
 });

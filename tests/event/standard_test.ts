@@ -1,6 +1,6 @@
 import { expect } from "expect";
 import { createEvent, eventProblem } from "../../event/create.ts";
-import { image, text } from "../../event/segment.ts";
+import { image, type Segment, text } from "../../event/segment.ts";
 import {
   channelCreateEvent,
   channelDeleteEvent,
@@ -227,7 +227,7 @@ for (const c of BUILDERS) {
 }
 
 Deno.test("privateMessageEvent() normalises the message to a list and derives alt_message (MSG-01, MSG-04)", () => {
-  const segment = { type: "text", data: { text: "hi" } };
+  const segment: Segment<"text"> = { type: "text", data: { text: "hi" } };
   for (const message of ["hi", segment, [segment]]) {
     const event = privateMessageEvent({ self, message_id: "m", user_id: "2", message });
     expect(event.message).toEqual([segment]);
