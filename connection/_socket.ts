@@ -19,7 +19,7 @@ import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import type { FrameTap } from "./frame.ts";
 import type { Greeting } from "./types.ts";
-import { decode, encodeJson, encodeResponse, type Encoding } from "./codec.ts";
+import { decode, encodeEvent, encodeResponse, type Encoding } from "./codec.ts";
 import { checkInteger } from "../_check.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
@@ -363,22 +363,5 @@ export function greetingOf(greeting: Greeting | undefined, log: Log): readonly E
   } catch (error) {
     log.error("The greeting failed: {error}", { error });
     return [];
-  }
-}
-
-/**
- * An event as the JSON text every push connection sends (WS-05, WH-07), or
- * `undefined`, logged, when it cannot be encoded (a `bigint`, a cycle). A
- * fan-out encodes each event once with it, not once per connection.
- */
-export function encodeEvent(event: Event, log: Log): string | undefined {
-  try {
-    return encodeJson(event);
-  } catch (error) {
-    log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
-      id: event.id,
-      error,
-    });
-    return undefined;
   }
 }
