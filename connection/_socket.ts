@@ -209,7 +209,8 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
 
   function run(value: unknown, encoding: Encoding): void {
     running++;
-    router(value, { connection })
+    // A custom router that throws at once must not throw out of the socket's message listener.
+    new Promise<ActionResponse>((resolve) => resolve(router(value, { connection })))
       .then((response) => reply(response, encoding))
       .catch((error: unknown) => {
         // The router never rejects; this guards against a broken custom router.
@@ -353,15 +354,26 @@ function utf8Length(text: string, limit: number): number {
 }
 
 /**
- * The frames a new connection starts with; a greeting that throws is logged
- * and the connection starts without one rather than failing.
+ * The frames a new connection starts with; a greeting that throws, or
+ * returns anything but a list of objects, is logged and the connection
+ * starts without one rather than failing (the reverse side calls it from the
+ * socket's `open` listener, where a throw would end the process).
  */
 export function greetingOf(greeting: Greeting | undefined, log: Log): readonly Event[] {
   if (greeting === undefined) return [];
+  let events: unknown;
   try {
-    return greeting();
+    events = greeting();
   } catch (error) {
     log.error("The greeting failed: {error}", { error });
     return [];
   }
+  if (
+    !Array.isArray(events) ||
+    !events.every((event) => typeof event === "object" && event !== null)
+  ) {
+    log.error("The greeting did not return a list of events: it was skipped");
+    return [];
+  }
+  return events;
 }
