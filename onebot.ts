@@ -286,10 +286,11 @@ export interface OneBot extends AsyncDisposable {
    * Every sink, attached or built in, is called in isolation: one whose `emit`
    * throws, or returns a promise that rejects, never stops the others or the
    * heartbeat, and never reaches the caller of `emit`. Its failures are
-   * logged under `["libob", "onebot"]` with its `name` (default
-   * `attached sink #<n>`, `n` counting every attach; built-in sinks are named by kind and URL, without
-   * query or credentials): the first at once, then at most one line a minute
-   * with the count and the last error, and a last count when it is detached.
+   * logged at `error` under `["libob", "onebot"]` with its `name` (default
+   * `attached sink #<n>`, `n` counting every attach; built-in sinks are named
+   * by kind and URL, without query or credentials): the first at once, then
+   * at most one line a minute with the count and the last error, and a last
+   * count when it is detached.
    *
    * @throws {TypeError} When `sink.emit` is not a function or `name` not a string.
    */
