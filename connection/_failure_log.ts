@@ -80,10 +80,13 @@ export function createFailureLog<T>(options: FailureLogOptions<T>): FailureLog<T
     if (counted === 0) {
       log.error(`${label} failed: {error}`, properties);
     } else {
-      log.error(`${label} failed: {error} (and {counted} times since the last report)`, {
-        ...properties,
-        counted,
-      });
+      log.error(
+        `${label} failed {counted} more time(s) since the last report, and again: {error}`,
+        {
+          ...properties,
+          counted,
+        },
+      );
     }
     counted = 0;
     lastError = undefined;
@@ -92,7 +95,7 @@ export function createFailureLog<T>(options: FailureLogOptions<T>): FailureLog<T
 
   /** Logs the failures counted but not logged yet, if any. */
   function flush(time: number): void {
-    log.error(`${label} failed {counted} more times since the last report; last error: {error}`, {
+    log.error(`${label} failed {counted} more time(s) since the last report; last error: {error}`, {
       name,
       counted,
       error: lastError,
