@@ -80,13 +80,9 @@ export function createFailureLog<T>(options: FailureLogOptions<T>): FailureLog<T
     if (counted === 0) {
       log.error(`${label} failed: {error}`, properties);
     } else {
-      log.error(
-        `${label} failed {counted} more time(s) since the last report, and again: {error}`,
-        {
-          ...properties,
-          counted,
-        },
-      );
+      const message =
+        `${label} failed {counted} more time(s) since the last report, and again: {error}`;
+      log.error(message, { ...properties, counted });
     }
     counted = 0;
     lastError = undefined;
