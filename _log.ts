@@ -15,6 +15,7 @@ type Area =
   | "websocket_reverse"
   | "webhook"
   | "onebot"
+  | "heartbeat"
   | "file";
 
 /** The subset of a logtape logger libob uses; keeps logtape types private. */

@@ -18,7 +18,8 @@ import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
 import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
-import { checkTap, type FrameTap } from "./connection/frame.ts";
+import { createFanOut } from "./connection/fan_out.ts";
+import { checkTap, type FrameTap, urlPeer } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
 import { createWebhookEmitter } from "./connection/webhook.ts";
 import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
@@ -259,7 +260,11 @@ export interface OneBotCompatOptions {
 export interface OneBot extends AsyncDisposable {
   /** HTTP actions on `POST /` and the forward WebSocket on `GET /` upgrades. */
   fetch: RequestHandler;
-  /** Sends an event to every connection. Throws `TypeError` for an invalid event (EV-01). */
+  /**
+   * Sends an event to every connection and attached sink. Throws `TypeError`
+   * for an invalid event (EV-01), and never because of a sink: see
+   * {@linkcode OneBot.attach}.
+   */
   emit(event: Event): void;
   /** The router, for calling actions in-process (tests, the test kit). */
   router: ActionRouter;
@@ -277,8 +282,19 @@ export interface OneBot extends AsyncDisposable {
    * `meta.connect` and `meta.status_update`, like a new WebSocket (META-C2);
    * then every emitted event. Disposing the returned handle detaches it; the
    * OneBot does not dispose the sink itself.
+   *
+   * Every sink, attached or built in, is called in isolation: one whose `emit`
+   * throws, or returns a promise that rejects, never stops the others or the
+   * heartbeat, and never reaches the caller of `emit`. Its failures are
+   * logged at `error` under `["libob", "onebot"]` with its `name` (default
+   * `attached sink #<n>`, `n` counting every attach; built-in sinks are named
+   * by kind and URL, without query or credentials): the first at once, then
+   * at most one line a minute with the count and the last error, and a last
+   * count when it is detached.
+   *
+   * @throws {TypeError} When `sink.emit` is not a function or `name` not a string.
    */
-  attach(sink: EventSink, options?: { greeting?: boolean }): Disposable;
+  attach(sink: EventSink, options?: { greeting?: boolean; name?: string }): Disposable;
 }
 
 /**
@@ -429,21 +445,26 @@ export function createOneBot(options: OneBotOptions): OneBot {
     throw error;
   }
   const sinks: EventSink[] = [...(websocket ? [websocket] : []), ...webhooks, ...reverse];
-  const attached = new Set<EventSink>();
-
-  function push(event: Event): void {
-    buffer?.push(event);
-    for (const sink of sinks) sink.emit(event);
-    for (const sink of attached) sink.emit(event);
+  // Every event reaches every sink through this one fan-out, each sink in isolation. The
+  // names are for its logs: a kind, and a URL without its query or credentials (no token).
+  const fanOut = createFanOut({ log });
+  if (buffer !== undefined) {
+    fanOut.add({ emit: (event) => buffer.push(event) }, { name: "http event buffer" });
   }
+  if (websocket !== undefined) fanOut.add(websocket, { name: "websocket" });
+  // META-S2: one status_update to each webhook after start; WebSockets get theirs in the greeting.
+  const update = webhooks.length > 0 ? [meta(statusUpdateEvent(status()))] : [];
+  (options.httpWebhook ?? []).forEach(({ url }, index) =>
+    fanOut.add(webhooks[index]!, { name: `http_webhook ${urlPeer(url)}`, greeting: update })
+  );
+  (options.websocketReverse ?? []).forEach(({ url }, index) =>
+    fanOut.add(reverse[index]!, { name: `websocket_reverse ${urlPeer(url)}` })
+  );
+  let attachedCount = 0;
+  const push = fanOut.emit;
   const beat = heartbeat === false
     ? undefined
     : startHeartbeat((event) => push(meta(event)), heartbeat.interval);
-  // META-S2: one status_update to each webhook after start; WebSockets get theirs in the greeting.
-  if (webhooks.length > 0) {
-    const update = meta(statusUpdateEvent(status()));
-    for (const webhook of webhooks) webhook.emit(update);
-  }
 
   function statusChanged(): void {
     botsChanged();
@@ -484,13 +505,17 @@ export function createOneBot(options: OneBotOptions): OneBot {
       statusChanged();
     },
     attach(sink, attachOptions) {
-      if (attachOptions?.greeting ?? true) { for (const event of greeting()) sink.emit(event); }
-      attached.add(sink);
-      return { [Symbol.dispose]: () => void attached.delete(sink) };
+      attachedCount++; // numbered in attach order, named or not
+      const name = attachOptions?.name ?? `attached sink #${attachedCount}`;
+      if (typeof sink?.emit !== "function" || typeof name !== "string") {
+        throw new TypeError("Cannot attach sink: emit must be a function and name a string");
+      }
+      const first = attachOptions?.greeting ?? true ? greeting() : [];
+      return fanOut.add(sink, { name, greeting: first });
     },
     async [Symbol.asyncDispose]() {
       if (disposed) return;
-      attached.clear();
+      fanOut[Symbol.dispose]();
       disposed = true;
       beat?.[Symbol.dispose]();
       buffer?.[Symbol.dispose]();

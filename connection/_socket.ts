@@ -19,7 +19,7 @@ import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import type { FrameTap } from "./frame.ts";
 import type { Greeting } from "./types.ts";
-import { decode, encodeJson, encodeResponse, type Encoding } from "./codec.ts";
+import { decode, encodeEvent, encodeResponse, type Encoding } from "./codec.ts";
 import { checkInteger } from "../_check.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
@@ -209,7 +209,8 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
 
   function run(value: unknown, encoding: Encoding): void {
     running++;
-    router(value, { connection })
+    // A custom router that throws at once must not throw out of the socket's message listener.
+    new Promise<ActionResponse>((resolve) => resolve(router(value, { connection })))
       .then((response) => reply(response, encoding))
       .catch((error: unknown) => {
         // The router never rejects; this guards against a broken custom router.
@@ -353,32 +354,26 @@ function utf8Length(text: string, limit: number): number {
 }
 
 /**
- * The frames a new connection starts with; a greeting that throws is logged
- * and the connection starts without one rather than failing.
+ * The frames a new connection starts with; a greeting that throws, or
+ * returns anything but a list of objects, is logged and the connection
+ * starts without one rather than failing (the reverse side calls it from the
+ * socket's `open` listener, where a throw would end the process).
  */
 export function greetingOf(greeting: Greeting | undefined, log: Log): readonly Event[] {
   if (greeting === undefined) return [];
+  let events: unknown;
   try {
-    return greeting();
+    events = greeting();
   } catch (error) {
     log.error("The greeting failed: {error}", { error });
     return [];
   }
-}
-
-/**
- * An event as the JSON text every push connection sends (WS-05, WH-07), or
- * `undefined`, logged, when it cannot be encoded (a `bigint`, a cycle). A
- * fan-out encodes each event once with it, not once per connection.
- */
-export function encodeEvent(event: Event, log: Log): string | undefined {
-  try {
-    return encodeJson(event);
-  } catch (error) {
-    log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
-      id: event.id,
-      error,
-    });
-    return undefined;
+  if (
+    !Array.isArray(events) ||
+    !events.every((event) => typeof event === "object" && event !== null)
+  ) {
+    log.error("The greeting did not return a list of events: it was skipped");
+    return [];
   }
+  return events;
 }

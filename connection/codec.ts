@@ -5,10 +5,12 @@
  */
 
 import { Decoder, Encoder } from "@msgpack/msgpack";
+import type { Log } from "../_log.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse } from "../action/types.ts";
+import type { Event } from "../event/types.ts";
 
 /**
  * The two encodings of OneBot 12.
@@ -217,4 +219,52 @@ export function encodeResponse(
     );
     return encoding === "json" ? encodeJson(fallback) : encodeMsgpack(fallback);
   }
+}
+
+/**
+ * An event as the JSON text every push connection sends (WS-05, WH-07), or
+ * `undefined`, logged, when it cannot be encoded (a `bigint`, a cycle).
+ * Not exported from `mod.ts`.
+ */
+export function encodeEvent(event: Event, log: Log): string | undefined {
+  try {
+    return encodeJson(event);
+  } catch (error) {
+    log.error("Event {id} cannot be encoded as JSON and was dropped: {error}", {
+      id: event.id,
+      error,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * An event on its way to the push connections, with its JSON text made on
+ * first use and shared by all: a fan-out encodes each event once, however
+ * many sinks send it. Not exported from `mod.ts`.
+ */
+export interface EncodedEvent {
+  /** The event. */
+  readonly event: Event;
+  /** Its JSON text, or `undefined` (logged once) when it cannot be encoded. */
+  json(): string | undefined;
+}
+
+/**
+ * Wraps an event so that its JSON text is made at most once, when a sink
+ * first asks for it ({@linkcode encodeEvent}; a failure is logged once).
+ */
+export function encodeOnce(event: Event, log: Log): EncodedEvent {
+  let done = false;
+  let text: string | undefined;
+  return {
+    event,
+    json() {
+      if (!done) {
+        done = true;
+        text = encodeEvent(event, log);
+      }
+      return text;
+    },
+  };
 }

@@ -8,6 +8,7 @@
 import type { Log } from "../_log.ts";
 import type { ConnectionKind } from "../action/types.ts";
 import type { Encoding } from "./codec.ts";
+import { createFailureLog } from "./_failure_log.ts";
 
 /**
  * One OneBot frame as a tap sees it, after decoding (`in`) or before
@@ -105,18 +106,27 @@ export function checkTap(where: string, tap: unknown): FrameTap | undefined {
 }
 
 /**
- * Checks a `tap` option and wraps it so that a throwing tap is logged, never
- * breaking the connection it watches. Each transport wraps once; `createOneBot`
- * only checks and passes the tap on.
+ * Checks a `tap` option and wraps it so that a throwing tap (or one whose
+ * promise rejects) is logged, never breaking the connection it watches. The
+ * failures are logged once per burst: the first at once, then at most one
+ * line a minute with a count. Each transport wraps once, under its connection
+ * kind as `name`; `createOneBot` only checks and passes the tap on.
  */
-export function guardTap(where: string, tap: unknown, log: Log): FrameTap | undefined {
+export function guardTap(
+  where: string,
+  tap: unknown,
+  log: Log,
+  name: Frame["connection"],
+): FrameTap | undefined {
   const checked = checkTap(where, tap);
   if (checked === undefined) return undefined;
+  const failures = createFailureLog<Frame>({
+    log,
+    label: "The frame tap of {name}",
+    name,
+    detail: (frame) => ({ direction: frame.direction, type: frame.type, peer: frame.peer }),
+  });
   return function guarded(frame: Frame): void {
-    try {
-      checked(frame);
-    } catch (error) {
-      log.error("A frame tap threw: {error}", { error });
-    }
+    failures.call(checked, frame);
   };
 }

@@ -4,11 +4,15 @@
  * @module
  */
 
+import { logger } from "../_log.ts";
 import { heartbeatEvent } from "../event/meta.ts";
 import type { Event } from "../event/types.ts";
+import { createFailureLog } from "./_failure_log.ts";
 
 /**
  * Emits a `meta.heartbeat` every `interval` milliseconds until disposed.
+ * `emit` runs in isolation: a throw or a rejected promise is logged (the
+ * first at once, then at most one line a minute) and the timer goes on.
  *
  * @param emit Where heartbeats go.
  * @param interval Milliseconds between heartbeats, > 0; also the event's `interval`.
@@ -28,9 +32,20 @@ export function startHeartbeat(emit: (event: Event) => void, interval: number): 
       `Cannot start heartbeat: interval must be an integer > 0: current value is ${interval}`,
     );
   }
+  const failures = createFailureLog<Event>({
+    log: logger("heartbeat"),
+    label: "The heartbeat callback",
+    name: "heartbeat",
+    detail: (event) => ({ id: event.id }),
+  });
   const timer: ReturnType<typeof setInterval> = setInterval(
-    () => emit(heartbeatEvent(interval)),
+    () => failures.call(emit, heartbeatEvent(interval)),
     interval,
   );
-  return { [Symbol.dispose]: () => clearInterval(timer) };
+  return {
+    [Symbol.dispose]() {
+      clearInterval(timer);
+      failures[Symbol.dispose]();
+    },
+  };
 }

@@ -106,7 +106,7 @@ export function createHttpHandler(
   checkInteger("create HTTP handler", "maxPollTimeout", maxPollTimeout, 1);
   const { events } = options;
   const log = logger("http");
-  const tap = guardTap("create HTTP handler", options.tap, log);
+  const tap = guardTap("create HTTP handler", options.tap, log, "http");
 
   async function answer(
     body: Uint8Array,

@@ -11,6 +11,9 @@ import type { Event } from "../event/types.ts";
  * webhook. `emit` only enqueues; it never throws and never waits for the
  * peer, so a slow connection never delays another (HTTP-14). Disposing it
  * closes sockets, stops loops and timers, and drains what is in flight.
+ * A sink of your own given to `OneBot.attach` should do the same; if its
+ * `emit` throws or returns a promise that rejects, the failure is logged
+ * and the other sinks still get every event.
  *
  * @example
  * ```ts

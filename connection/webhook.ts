@@ -7,11 +7,10 @@
 
 import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
-import type { Event } from "../event/types.ts";
 import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
-import { encodeEvent } from "./_socket.ts";
-import { decode, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
@@ -179,10 +178,11 @@ export function createWebhookEmitter(
   if (shown.password !== "") shown.password = "[REDACTED]"; // user:password@ is Basic auth
   const shownUrl = redactUrl(shown.href);
   const log = logger("webhook");
-  const tap = guardTap(where, options.tap, log);
+  const tap = guardTap(where, options.tap, log, "http_webhook");
   const peer = urlPeer(target);
 
-  const queue: Event[] = [];
+  // Each event with its JSON text, made when first posted unless another sink made it already.
+  const queue: EncodedEvent[] = [];
   let head = 0;
   let delivered = 0;
   let failedPosts = 0;
@@ -191,8 +191,8 @@ export function createWebhookEmitter(
   let closed = false;
   const abort = new AbortController();
 
-  async function post(event: Event): Promise<void> {
-    const body = encodeEvent(event, log);
+  async function post({ event, json }: EncodedEvent): Promise<void> {
+    const body = json();
     if (body === undefined) {
       dropped++;
       return;
@@ -325,15 +325,15 @@ export function createWebhookEmitter(
   async function drain(): Promise<void> {
     await Promise.resolve(); // `draining` is assigned before the loop can finish
     while (head < queue.length && !abort.signal.aborted) {
-      const event = queue[head]!;
-      queue[head++] = undefined as unknown as Event; // release it for the GC
+      const item = queue[head]!;
+      queue[head++] = undefined as unknown as EncodedEvent; // release it for the GC
       try {
-        await post(event);
+        await post(item);
       } catch (error) { // post handles every expected failure; this keeps the loop alive
         failedPosts++;
         log.error("Webhook {url}: unexpected error for event {id}: {error}", {
           url: shownUrl,
-          id: event.id,
+          id: item.event.id,
           error: describeError(error),
         });
       }
@@ -343,8 +343,12 @@ export function createWebhookEmitter(
     draining = undefined;
   }
 
-  return {
+  const webhook: WebhookEmitter & EncodingSink = {
     emit(event) {
+      webhook[EMIT_ENCODED](encodeOnce(event, log));
+    },
+    [EMIT_ENCODED](item) {
+      const { event } = item;
       if (closed) {
         dropped++;
         log.warn("Webhook {url}: event {id} emitted after dispose was dropped", {
@@ -356,14 +360,14 @@ export function createWebhookEmitter(
       if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
       if (queue.length - head >= maxBacklog) {
         const oldest = queue[head]!;
-        queue[head++] = undefined as unknown as Event;
+        queue[head++] = undefined as unknown as EncodedEvent;
         dropped++;
         log.warn(
           "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
-          { url: shownUrl, maxBacklog, id: oldest.id },
+          { url: shownUrl, maxBacklog, id: oldest.event.id },
         );
       }
-      queue.push(event);
+      queue.push(item);
       if (head > 1024 && head * 2 > queue.length) {
         queue.splice(0, head); // a dead receiver must not grow the array forever
         head = 0;
@@ -404,6 +408,7 @@ export function createWebhookEmitter(
       }
     },
   };
+  return webhook;
 }
 
 /** Consumes nothing more of a reply: cancelling frees the keep-alive connection. */

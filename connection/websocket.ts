@@ -11,14 +11,9 @@ import type { RequestHandler } from "./http.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { refuse } from "./_refuse.ts";
-import {
-  checkLimits,
-  CLOSE_TIMEOUT,
-  encodeEvent,
-  greetingOf,
-  type Session,
-  startSession,
-} from "./_socket.ts";
+import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
+import { type EncodedEvent, encodeOnce } from "./codec.ts";
+import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 
 /**
  * Options of {@linkcode createWebSocketHandler}.
@@ -145,7 +140,7 @@ export function createWebSocketHandler(
   const limits = checkLimits(where, options);
   const { greeting } = options;
   const log = logger("websocket");
-  const tap = guardTap(where, options.tap, log);
+  const tap = guardTap(where, options.tap, log, "websocket");
   const sessions = new Set<Session>();
   let disposed = false;
 
@@ -193,17 +188,20 @@ export function createWebSocketHandler(
     return upgrade.response;
   }
 
-  return {
+  function emitEncoded({ event, json }: EncodedEvent): void {
+    if (disposed || sessions.size === 0) return;
+    const text = json(); // once for every socket, and for the other sinks of a fan-out
+    if (text === undefined) return;
+    for (const session of sessions) session.sendEncoded(text, event);
+  }
+
+  const handler: WebSocketHandler & EncodingSink = {
     fetch,
     get connections() {
       return sessions.size;
     },
-    emit(event) {
-      if (disposed || sessions.size === 0) return;
-      const text = encodeEvent(event, log); // once for every socket
-      if (text === undefined) return;
-      for (const session of sessions) session.sendEncoded(text, event);
-    },
+    emit: (event) => emitEncoded(encodeOnce(event, log)),
+    [EMIT_ENCODED]: emitEncoded,
     async [Symbol.asyncDispose]() {
       disposed = true;
       await Promise.all(
@@ -211,6 +209,7 @@ export function createWebSocketHandler(
       );
     },
   };
+  return handler;
 }
 
 /**

@@ -12,6 +12,8 @@ import { checkAccessToken } from "./auth.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
+import { type EncodedEvent, encodeOnce } from "./codec.ts";
+import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
@@ -161,7 +163,7 @@ export function connectReverseWebSocket(
   }
   const limits = checkLimits(where, options);
   const log = logger("websocket_reverse");
-  const tap = guardTap(where, options.tap, log);
+  const tap = guardTap(where, options.tap, log, "websocket_reverse");
   const peer = urlPeer(target);
   const logUrl = redactUrl(target.href);
   const headers: Record<string, string> = { "User-Agent": userAgent };
@@ -272,11 +274,19 @@ export function connectReverseWebSocket(
 
   connect();
 
-  return {
+  const sink: EventSink & EncodingSink = {
     emit(event) {
+      sink[EMIT_ENCODED](encodeOnce(event, log));
+    },
+    [EMIT_ENCODED]({ event, json }: EncodedEvent) {
       if (disposed) return;
-      // An event the socket does not take (closing, too slow) waits for the next one.
-      if (session !== undefined && session.send(event)) return;
+      if (session !== undefined) {
+        const text = json();
+        // An event that cannot be encoded is dropped (logged), not kept for later.
+        if (text === undefined) return;
+        // An event the socket does not take (closing, too slow) waits for the next one.
+        if (session.sendEncoded(text, event)) return;
+      }
       if (event.type === "meta") return;
       if (maxBacklog === 0) {
         dropped++;
@@ -302,6 +312,7 @@ export function connectReverseWebSocket(
       }
     },
   };
+  return sink;
 }
 
 /** Whether `text` can be a header value: no control characters. */

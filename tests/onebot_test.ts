@@ -9,7 +9,8 @@ import type { EventSink } from "../connection/types.ts";
 import { createEvent } from "../event/create.ts";
 import type { Event } from "../event/types.ts";
 import { createOneBot, NAME_REGEXP, type OneBotOptions } from "../onebot.ts";
-import { serve, serveApp, within } from "./_loopback.ts";
+import { openClient, serve, serveApp, within } from "./_loopback.ts";
+import { captureLogs } from "./_logs.ts";
 
 const alice = { platform: "demo", user_id: "alice" };
 const bob = { platform: "demo", user_id: "bob" };
@@ -496,4 +497,92 @@ Deno.test("OneBot heartbeat pushes meta.heartbeat with interval in ms to push co
   const beat = await sink.next("heartbeat");
   expect(beat).toMatchObject({ type: "meta", detail_type: "heartbeat", sub_type: "", interval: 5 });
   expect("self" in beat).toBe(false);
+});
+
+// ---- the fan-out: every sink in isolation (issue 12 item 1, issue 16 item 1) ----------------
+
+/** An attached sink whose `emit` always throws. */
+const brokenSink: EventSink = {
+  emit() {
+    throw new Error("broken sink");
+  },
+  [Symbol.asyncDispose]: () => Promise.resolve(),
+};
+
+Deno.test("OneBot.emit() never throws for a throwing attached sink, and the sinks after it get every event (issue 12)", async () => {
+  using _logs = captureLogs();
+  await using onebot = createOneBot(options());
+  await using sink = recorder();
+  using _broken = onebot.attach(brokenSink);
+  using _attached = onebot.attach(sink, { greeting: false });
+  for (let n = 0; n < 3; n++) expect(() => onebot.emit(notice(n))).not.toThrow();
+  expect(sink.events.map((event) => event.user_id)).toEqual(["0", "1", "2"]);
+  // The HTTP buffer, before the broken sink, has them too.
+  expect(userIds(await action(onebot.fetch, "get_latest_events"))).toEqual(["0", "1", "2"]);
+});
+
+Deno.test("OneBot.attach() never throws for a sink that throws on its greeting (issue 12)", async () => {
+  using _logs = captureLogs();
+  await using onebot = createOneBot(options());
+  expect(() => onebot.attach(brokenSink)[Symbol.dispose]()).not.toThrow();
+});
+
+Deno.test("OneBot heartbeat goes on, to every other sink, when an attached sink throws (issue 12, META-H1)", async () => {
+  using _logs = captureLogs();
+  await using onebot = createOneBot(options({ heartbeat: { interval: 5 } }));
+  await using sink = recorder();
+  using _broken = onebot.attach(brokenSink);
+  using _attached = onebot.attach(sink, { greeting: false });
+  // Before the fan-out, the first beat's throw escaped the timer and failed this test.
+  for (let n = 0; n < 3; n++) await sink.next("heartbeat");
+});
+
+Deno.test("OneBot.attach() logs a failing sink under its name, once per burst (issue 12)", async () => {
+  using logs = captureLogs();
+  await using onebot = createOneBot(options());
+  using _named = onebot.attach(brokenSink, { name: "my recorder" });
+  using _unnamed = onebot.attach(brokenSink);
+  for (let n = 0; n < 10; n++) onebot.emit(notice(n));
+  const names = logs.find("error", "Event sink {name} failed").map((r) => r.properties.name);
+  expect(names).toEqual(["my recorder", "attached sink #2"]);
+});
+
+Deno.test("OneBot.attach() refuses a sink without emit, or a name that is not a string (TypeError)", async () => {
+  await using onebot = createOneBot(options());
+  expect(() => onebot.attach({} as EventSink)).toThrow(TypeError);
+  expect(() => onebot.attach(recorder(), { name: 1 as unknown as string })).toThrow(TypeError);
+});
+
+Deno.test("OneBot encodes each event once for every push connection: an unencodable one is logged once (issue 16)", async () => {
+  using logs = captureLogs();
+  const posted: unknown[] = [];
+  await using receiver = serve(async (request) => {
+    posted.push(await request.json());
+    return new Response(null, { status: 204 });
+  });
+  await using app = serveApp();
+  await using onebot = createOneBot(options({
+    websocket: {},
+    httpWebhook: [{ url: receiver.url }],
+    websocketReverse: [{ url: app.wsUrl }],
+  }));
+  await using server = serve(onebot.fetch);
+  await using client = await openClient(server.wsUrl);
+  const { peer } = await app.accept();
+  await client.nextEvent((event) => event.detail_type === "status_update");
+  await peer.nextEvent((event) => event.detail_type === "status_update");
+  onebot.emit({ ...notice(0), "test.big": 1n });
+  onebot.emit(notice(1));
+  const isOne = (event: Event): boolean => event.user_id === "1";
+  expect((await client.nextEvent(isOne)).user_id).toBe("1");
+  expect((await peer.nextEvent(isOne)).user_id).toBe("1");
+  await within(
+    (async () => {
+      while (!posted.some((event) => (event as Event).user_id === "1")) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })(),
+    "the webhook post of event 1",
+  );
+  expect(logs.find("error", "cannot be encoded")).toHaveLength(1);
 });

@@ -5,6 +5,7 @@ import type { Frame, FrameTap } from "../../connection/frame.ts";
 import { urlPeer } from "../../connection/frame.ts";
 import { createOneBot, type OneBotOptions } from "../../onebot.ts";
 import { openClient, privateMessage, serve, serveApp, within } from "../_loopback.ts";
+import { captureLogs } from "../_logs.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
 const PEER = /^127\.0\.0\.1:\d+$/;
@@ -203,6 +204,46 @@ Deno.test("createOneBot() keeps answering when the tap throws", async () => {
     body: JSON.stringify({ action: "ping", params: {} }),
   });
   expect(await response.json()).toMatchObject({ status: "ok", data: "pong" });
+});
+
+Deno.test("createOneBot() logs a tap that throws on every frame once per burst, not once per frame (issue 12)", async () => {
+  using logs = captureLogs();
+  let calls = 0;
+  await using onebot = createOneBot(options(() => {
+    calls++;
+    throw new Error("broken tap");
+  }));
+  for (let n = 0; n < 5; n++) {
+    const response = await onebot.fetch(
+      new Request("http://localhost/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ action: "ping", params: {} }),
+      }),
+    );
+    expect(await response.json()).toMatchObject({ status: "ok", data: "pong" });
+  }
+  expect(calls).toBe(10);
+  const lines = logs.find("error", "The frame tap of {name} failed");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.properties).toMatchObject({ name: "http", direction: "in", type: "action" });
+});
+
+Deno.test("createOneBot() isolates a tap whose promise rejects: no unhandled rejection (issue 12)", async () => {
+  using logs = captureLogs();
+  await using onebot = createOneBot(options(
+    (() => Promise.reject(new Error("async tap"))) as unknown as FrameTap,
+  ));
+  const response = await onebot.fetch(
+    new Request("http://localhost/", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ action: "ping", params: {} }),
+    }),
+  );
+  expect(await response.json()).toMatchObject({ status: "ok", data: "pong" });
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the rejections are handled by now
+  expect(logs.find("error", "The frame tap of {name} failed")).toHaveLength(1);
 });
 
 Deno.test("createOneBot() refuses a tap that is not a function", () => {

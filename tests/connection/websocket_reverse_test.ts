@@ -6,6 +6,7 @@ import { createEvent } from "../../event/create.ts";
 import { createOneBot } from "../../onebot.ts";
 import { LIBOB_VERSION } from "../../version.ts";
 import { freePort, type Peer, privateMessage, serveApp, within } from "../_loopback.ts";
+import { captureLogs } from "../_logs.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
 
@@ -244,4 +245,18 @@ Deno.test("connectReverseWebSocket() dispose while retrying clears the timer", a
     reconnectInterval: 60_000,
   });
   await sink[Symbol.asyncDispose]();
+});
+
+Deno.test("connectReverseWebSocket() starts without a greeting that returns no list, and serves actions (issue 12)", async () => {
+  using logs = captureLogs();
+  await using app = serveApp();
+  await using _sink = connectReverseWebSocket(router, {
+    url: app.wsUrl,
+    impl: "test-impl",
+    greeting: (() => undefined) as unknown as () => [],
+  });
+  const { peer } = await app.accept();
+  // Before the check, iterating `undefined` threw out of the socket's open listener.
+  expect((await peer.call({ action: "ping", params: {}, echo: "p" })).data).toBe("pong");
+  expect(logs.find("error", "The greeting did not return a list")).toHaveLength(1);
 });

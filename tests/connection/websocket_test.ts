@@ -6,6 +6,7 @@ import { createWebSocketHandler } from "../../connection/websocket.ts";
 import { createEvent } from "../../event/create.ts";
 import { createOneBot } from "../../onebot.ts";
 import { openClient, rawGet, serve } from "../_loopback.ts";
+import { captureLogs } from "../_logs.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
 
@@ -392,4 +393,21 @@ Deno.test("createWebSocketHandler() answers a thrown failure with its retcode", 
   await using client = await openClient(server.wsUrl);
   const response = await client.call({ action: "refuse", params: {}, echo: "r" }, "binary");
   expect(response).toMatchObject({ status: "failed", retcode: 35001, message: "no such user" });
+});
+
+Deno.test("createWebSocketHandler() answers 20002 when a custom router throws at once, and goes on (RESP-03, issue 12)", async () => {
+  using _logs = captureLogs();
+  let calls = 0;
+  const throwing: ActionRouter = (request, context) => {
+    if (calls++ === 0) throw new Error("broken router");
+    return ping(request, context);
+  };
+  await using handler = createWebSocketHandler(throwing);
+  await using server = serve(handler.fetch);
+  await using client = await openClient(server.wsUrl);
+  // Before the guard, the throw escaped the socket's message listener.
+  const first = await client.call({ action: "ping", params: {}, echo: "1" });
+  expect(first).toMatchObject({ retcode: 20002, echo: "1" });
+  const second = await client.call({ action: "ping", params: {}, echo: "2" });
+  expect(second).toMatchObject({ retcode: 0, data: "pong", echo: "2" });
 });
