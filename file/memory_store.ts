@@ -34,9 +34,9 @@ export interface MemoryFileStoreOptions {
 
 /**
  * Creates a store that keeps files in memory. Its `capacity` is
- * `maxTotalSize`. It has no local paths, so `get_file` with `type` `path`
- * answers 10004. Its content is lost when the
- * process ends.
+ * `maxTotalSize`, so the file actions refuse a larger file before reading
+ * it. It has no local paths, so `get_file` with `type` `path` answers
+ * 10004. Its content is lost when the process ends.
  *
  * @param options The size limit, the eviction policy and the clock.
  * @returns The store.

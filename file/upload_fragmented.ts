@@ -10,6 +10,7 @@ import { failed, isFailure, ok } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import type { UploadFileFragmentedParams } from "../action/standard.ts";
 import type { ActionHandler, ActionResult, Failure } from "../action/types.ts";
+import type { Log } from "../_log.ts";
 import { checkParams, clip, type FileContext, tooLarge } from "./_shared.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 
@@ -50,12 +51,20 @@ const MAX_RANGES = 4096;
 /** The first allocation of a buffer that grows, unless the file is smaller. */
 const MIN_BUFFER = 64 * 1024;
 
-/** Builds the `upload_file_fragmented` handler and its sweep. */
-export function createFragmentedUpload(
-  context: FileContext,
-  options: FragmentedUploadOptions,
-): FragmentedUpload {
-  const { maxFileSize, log, save } = context;
+/** The uploads in progress and the bytes their buffers hold together. */
+interface PendingUploads {
+  /** Starts an upload: its ID, or 36001 when `maxUploads` are in progress. Allocates nothing. */
+  add(name: string, totalSize: number): string | Failure;
+  /** An upload that is neither finished, expired nor finishing; 35002 otherwise. */
+  open(id: string): Upload | Failure;
+  /** Copies a fragment (already inside `totalSize`) into the upload, growing its buffer. */
+  write(upload: Upload, offset: number, data: Uint8Array): Failure | undefined;
+  /** Forgets an upload and frees its bytes. */
+  drop(id: string, upload: Upload): void;
+  sweep(): void;
+}
+
+function createPendingUploads(options: FragmentedUploadOptions, log: Log): PendingUploads {
   const { maxUploads, maxPendingSize, expiry, now } = options;
   const uploads = new Map<string, Upload>();
   /** The bytes of every upload's buffer, held against `maxPendingSize`. */
@@ -64,16 +73,6 @@ export function createFragmentedUpload(
   function drop(id: string, upload: Upload): void {
     uploads.delete(id);
     pending -= upload.buffer.byteLength;
-  }
-
-  function sweep(): void {
-    const time = now();
-    for (const [id, upload] of uploads) {
-      if (!upload.finishing && time - upload.touchedAt > expiry) {
-        drop(id, upload);
-        log.debug("Fragmented upload {id} expired", { id });
-      }
-    }
   }
 
   /** Makes `upload.buffer` hold at least `end` bytes, doubling within the pending limit. */
@@ -97,54 +96,42 @@ export function createFragmentedUpload(
     return undefined;
   }
 
-  function prepare(name: string, totalSize: number): ActionResult<{ file_id: string }> {
-    const limit = Math.min(maxFileSize, maxPendingSize);
-    if (totalSize > limit) return tooLarge(totalSize, limit);
-    if (uploads.size >= maxUploads) {
-      return failed(
-        FILE_RETCODE.TOO_MANY_UPLOADS,
-        `too many uploads in progress: the limit is ${maxUploads}`,
-      );
-    }
-    const id = crypto.randomUUID();
-    uploads.set(id, {
-      name,
-      totalSize,
-      buffer: new Uint8Array(0),
-      ranges: [],
-      touchedAt: now(),
-      finishing: false,
-    });
-    return ok({ file_id: id });
-  }
-
-  function open(id: string): Upload | Failure {
-    const upload = uploads.get(id);
-    if (upload === undefined) {
-      return failed(
-        FILE_RETCODE.UPLOAD_NOT_FOUND,
-        `no upload in progress has file_id ${
-          clip(id)
-        }: it was never prepared, is finished or expired`,
-      );
-    }
-    if (upload.finishing) {
-      return failed(FILE_RETCODE.UPLOAD_NOT_FOUND, `upload ${clip(id)} is being finished`);
-    }
-    return upload;
-  }
-
-  function transfer(id: string, offset: number, data: Uint8Array): ActionResult<null> {
-    const upload = open(id);
-    if (isFailure(upload)) return upload;
-    const end = offset + data.byteLength;
-    if (end > upload.totalSize) {
-      return failed(
-        RETCODE.BAD_PARAM,
-        `offset: the fragment ends at ${end}, past total_size ${upload.totalSize}`,
-      );
-    }
-    if (data.byteLength > 0) {
+  return {
+    add(name, totalSize) {
+      if (uploads.size >= maxUploads) {
+        return failed(
+          FILE_RETCODE.TOO_MANY_UPLOADS,
+          `too many uploads in progress: the limit is ${maxUploads}`,
+        );
+      }
+      const id = crypto.randomUUID();
+      uploads.set(id, {
+        name,
+        totalSize,
+        buffer: new Uint8Array(0),
+        ranges: [],
+        touchedAt: now(),
+        finishing: false,
+      });
+      return id;
+    },
+    open(id) {
+      const upload = uploads.get(id);
+      if (upload === undefined) {
+        return failed(
+          FILE_RETCODE.UPLOAD_NOT_FOUND,
+          `no upload in progress has file_id ${
+            clip(id)
+          }: it was never prepared, is finished or expired`,
+        );
+      }
+      if (upload.finishing) {
+        return failed(FILE_RETCODE.UPLOAD_NOT_FOUND, `upload ${clip(id)} is being finished`);
+      }
+      return upload;
+    },
+    write(upload, offset, data) {
+      const end = offset + data.byteLength;
       const ranges = addRange(upload.ranges, offset, end);
       if (ranges.length > MAX_RANGES) {
         return failed(
@@ -156,13 +143,57 @@ export function createFragmentedUpload(
       if (full !== undefined) return full;
       upload.buffer.set(data, offset);
       upload.ranges = ranges;
+      return undefined;
+    },
+    drop,
+    sweep() {
+      const time = now();
+      for (const [id, upload] of uploads) {
+        if (!upload.finishing && time - upload.touchedAt > expiry) {
+          drop(id, upload);
+          log.debug("Fragmented upload {id} expired", { id });
+        }
+      }
+    },
+  };
+}
+
+/** Builds the `upload_file_fragmented` handler and its sweep. */
+export function createFragmentedUpload(
+  context: FileContext,
+  options: FragmentedUploadOptions,
+): FragmentedUpload {
+  const { maxFileSize, log, save } = context;
+  const { maxPendingSize, now } = options;
+  const uploads = createPendingUploads(options, log);
+
+  function prepare(name: string, totalSize: number): ActionResult<{ file_id: string }> {
+    const limit = Math.min(maxFileSize, maxPendingSize);
+    if (totalSize > limit) return tooLarge(totalSize, limit);
+    const id = uploads.add(name, totalSize);
+    return isFailure(id) ? id : ok({ file_id: id });
+  }
+
+  function transfer(id: string, offset: number, data: Uint8Array): ActionResult<null> {
+    const upload = uploads.open(id);
+    if (isFailure(upload)) return upload;
+    const end = offset + data.byteLength;
+    if (end > upload.totalSize) {
+      return failed(
+        RETCODE.BAD_PARAM,
+        `offset: the fragment ends at ${end}, past total_size ${upload.totalSize}`,
+      );
+    }
+    if (data.byteLength > 0) {
+      const refused = uploads.write(upload, offset, data);
+      if (refused !== undefined) return refused;
     }
     upload.touchedAt = now();
     return ok(null);
   }
 
   async function finish(id: string, sha256: string): Promise<ActionResult<{ file_id: string }>> {
-    const upload = open(id);
+    const upload = uploads.open(id);
     if (isFailure(upload)) return upload;
     const covered = coveredBytes(upload.ranges);
     if (covered < upload.totalSize) {
@@ -181,7 +212,7 @@ export function createFragmentedUpload(
       upload.touchedAt = now();
     }
     if (isFailure(saved)) return saved;
-    drop(id, upload);
+    uploads.drop(id, upload);
     return ok(saved);
   }
 
@@ -199,7 +230,7 @@ export function createFragmentedUpload(
     }
   }
 
-  return { handler, sweep };
+  return { handler, sweep: uploads.sweep };
 }
 
 /** Adds `[start, end)` to sorted, disjoint, non-adjacent ranges, merging; returns a new list. */

@@ -19,6 +19,21 @@ import { FILE_RETCODE } from "./retcode.ts";
  * link-local (169.254/16, fe80::/10, where cloud metadata lives),
  * unspecified (0.0.0.0, ::), multicast and reserved addresses are refused,
  * IPv4-mapped IPv6 included. Every redirect hop is checked the same way.
+ * A host name is judged by its resolved addresses (`Deno.resolveDns`, A and
+ * AAAA), never by its spelling, and all of them must be public.
+ *
+ * Between the check and the connection, DNS could answer differently (a
+ * rebinding attack). With the default `fetch`, an `http:` hop connects to the
+ * very address that was checked (a `Deno.createHttpClient` TCP transport; the
+ * name is not resolved twice), and an `https:` hop is held to its name by the
+ * certificate check: a rebound internal server would need a certificate
+ * valid for the attacker's name. Known limits: a custom `fetch` option
+ * resolves names again (itself or through its proxy), so for `http:` the gap
+ * stays open there: its proxy should refuse private addresses too. With the
+ * default `fetch`, `http:` hops connect directly and so bypass
+ * `HTTP_PROXY`; pass a `fetch` to download through a proxy. The policy
+ * judges where libob connects, not what a public server does with the
+ * request.
  *
  * @example Letting a trusted internal file server through
  * ```ts
