@@ -247,12 +247,18 @@ export function createFileActions(options: FileActionsOptions): FileActions {
     now,
   });
   const { get_file, get_file_fragmented } = createGetFile(context, urlFor);
-  const { sweep } = fragmented;
+  /** Every file action first drops the idle fragmented uploads (lazy expiry: no timer). */
+  function sweeping<P, D>(handler: ActionHandler<P, D>): ActionHandler<P, D> {
+    return (params, request) => {
+      fragmented.sweep();
+      return handler(params, request);
+    };
+  }
   return {
-    upload_file: (params, ctx) => (sweep(), uploadFile(params, ctx)),
-    upload_file_fragmented: (params, ctx) => (sweep(), fragmented.handler(params, ctx)),
-    get_file: (params, ctx) => (sweep(), get_file(params, ctx)),
-    get_file_fragmented: (params, ctx) => (sweep(), get_file_fragmented(params, ctx)),
+    upload_file: sweeping(uploadFile),
+    upload_file_fragmented: sweeping(fragmented.handler),
+    get_file: sweeping(get_file),
+    get_file_fragmented: sweeping(get_file_fragmented),
   };
 }
 
