@@ -206,16 +206,21 @@ const MIB = 1024 * 1024;
  */
 export function createFileActions(options: FileActionsOptions): FileActions {
   const where = "Cannot create file actions";
-  const { store, downloadTimeout = 30_000, allowPath = false, readPath, urlFor } = options ?? {};
-  const capacity = checkStore(where, store);
-  const maxFileSize = Math.min(options.maxFileSize ?? 100 * MIB, capacity);
   const {
+    store,
+    maxFileSize: requestedMaxFileSize = 100 * MIB,
     maxFragmentedUploads = 16,
-    maxPendingUploadSize = maxFileSize,
     uploadExpiry = 5 * 60 * 1000,
+    downloadTimeout = 30_000,
+    allowPath = false,
+    readPath,
+    urlFor,
     now = Date.now,
-  } = options;
-  checkInteger("create file actions", "maxFileSize", options.maxFileSize ?? maxFileSize, 1);
+  } = options ?? {};
+  const capacity = checkStore(where, store);
+  checkInteger("create file actions", "maxFileSize", requestedMaxFileSize, 1);
+  const maxFileSize = Math.min(requestedMaxFileSize, capacity);
+  const { maxPendingUploadSize = maxFileSize } = options;
   checkInteger("create file actions", "maxFragmentedUploads", maxFragmentedUploads, 1);
   checkInteger("create file actions", "maxPendingUploadSize", maxPendingUploadSize, 1);
   checkInteger("create file actions", "uploadExpiry", uploadExpiry, 1);
