@@ -227,6 +227,7 @@ export {
   type MemoryFileStoreOptions,
   type NewFile,
   sha256Hex,
+  type UrlPolicy,
 } from "./file/mod.ts";
 export {
   createOneBot,

@@ -110,6 +110,8 @@ export function createDemo(options: DemoOptions = {}): OneBot {
     bots: [{ self, online: true }],
     handlers: mergeHandlers(
       createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
+      // The defaults: upload_file never fetches loopback or private addresses, and no file
+      // (fragmented ones included) may exceed the store's capacity.
       createFileActions({ store: files }),
     ),
     validators: DEMO_VALIDATORS,

@@ -33,9 +33,10 @@ export interface MemoryFileStoreOptions {
 }
 
 /**
- * Creates a store that keeps files in memory. It has no local paths, so
- * `get_file` with `type` `path` answers 10004. Its content is lost when the
- * process ends.
+ * Creates a store that keeps files in memory. Its `capacity` is
+ * `maxTotalSize`, so the file actions refuse a larger file before reading
+ * it. It has no local paths, so `get_file` with `type` `path` answers
+ * 10004. Its content is lost when the process ends.
  *
  * @param options The size limit, the eviction policy and the clock.
  * @returns The store.
@@ -81,6 +82,7 @@ export function createMemoryFileStore(options: MemoryFileStoreOptions = {}): Fil
   }
 
   return {
+    capacity: maxTotalSize,
     put(file) {
       const size = file.data.byteLength;
       if (size > maxTotalSize || (!evictOldest && total + size > maxTotalSize)) {

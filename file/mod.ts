@@ -19,12 +19,9 @@
  * @module
  */
 
-export {
-  createFileActions,
-  type FileActions,
-  type FileActionsOptions,
-  type FileUrl,
-} from "./actions.ts";
+export { createFileActions, type FileActions, type FileActionsOptions } from "./actions.ts";
+export type { FileUrl } from "./get_file.ts";
+export type { UrlPolicy } from "./url_policy.ts";
 export { createFsFileStore, type FsFileStoreOptions } from "./fs_store.ts";
 export { createMemoryFileStore, type MemoryFileStoreOptions } from "./memory_store.ts";
 export { FILE_RETCODE } from "./retcode.ts";

@@ -10,7 +10,10 @@
  * 10003 for a missing or mistyped param, an unknown `stage` and a range
  * outside the file; 10004 for an unsupported `type` (an extension, `path`
  * when not allowed, `url` without `urlFor`, `path` on a store without local
- * files) and for a file larger than `maxFileSize`.
+ * files), for a URL the `urlPolicy` refuses (a scheme other than `http:` or
+ * `https:`, a host at a loopback, private, link-local or otherwise
+ * non-public address, at the first hop or at a redirect), and for a file
+ * larger than `maxFileSize`.
  *
  * @example
  * ```ts
@@ -27,7 +30,7 @@ export const FILE_RETCODE = {
   STORE_FAILED: 32002,
   /** The file store is full (e.g. the memory store's `maxTotalSize`). */
   STORE_FULL: 32003,
-  /** `upload_file` with `type` `url`: the download failed (connection, or a non-2xx status). */
+  /** `upload_file` with `type` `url`: the download failed (connection, a host that does not resolve, a non-2xx status, more than 5 redirects). */
   DOWNLOAD_FAILED: 33001,
   /** `upload_file` with `type` `url`: the download took longer than `downloadTimeout`. */
   DOWNLOAD_TIMEOUT: 33002,
@@ -41,4 +44,6 @@ export const FILE_RETCODE = {
   UPLOAD_INCOMPLETE: 35004,
   /** Too many fragmented uploads in progress (`maxFragmentedUploads`), or too many disjoint fragments in one. */
   TOO_MANY_UPLOADS: 36001,
+  /** `upload_file_fragmented` transfer: the unfinished uploads together would hold more than `maxPendingUploadSize` bytes. */
+  UPLOADS_FULL: 36002,
 } as const;

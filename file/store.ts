@@ -121,4 +121,11 @@ export interface FileStore {
    * answers 10004).
    */
   path?(id: string): Promise<string | undefined>;
+  /**
+   * The most bytes the store can hold, when it is bounded (an integer > 0).
+   * The file actions never accept a file larger than this, so a download
+   * that cannot fit is refused before it is read. Leave it out when
+   * unbounded.
+   */
+  readonly capacity?: number;
 }

@@ -263,6 +263,9 @@ Deno.test("createFileActions() handlers answer 10003 for odd params without vali
 
 // ---- upload_file type url -------------------------------------------------------------------
 
+/** The test servers listen on loopback, which the default URL policy refuses. */
+const LOOPBACK: Partial<FileActionsOptions> = { urlPolicy: { allowPrivate: true } };
+
 /** A loopback file server that only answers requests carrying `X-Token: t0k`. */
 function fileServer(content: Uint8Array<ArrayBuffer>) {
   const seen: Headers[] = [];
@@ -309,7 +312,7 @@ for (const encoding of ENCODINGS) {
   Deno.test(`createFileActions() upload_file type url downloads with the given headers in ${encoding} (§4.5)`, async () => {
     const content = pattern(5000);
     await using files = fileServer(content);
-    await using onebot = createBot();
+    await using onebot = createBot(LOOPBACK);
     const response = await call(onebot, encoding, "upload_file", {
       type: "url",
       name: "remote.bin",
@@ -326,7 +329,7 @@ for (const encoding of ENCODINGS) {
 
 Deno.test("createFileActions() upload_file type url answers 33001 for a non-2xx status or no server", async () => {
   await using files = fileServer(pattern(10));
-  await using onebot = createBot();
+  await using onebot = createBot(LOOPBACK);
   // Without the header the server answers 403.
   const forbidden = await call(onebot, "json", "upload_file", {
     type: "url",
@@ -352,7 +355,7 @@ Deno.test("createFileActions() upload_file type url answers 33001 for a non-2xx 
 
 Deno.test("createFileActions() upload_file type url answers 33002 when the download times out", async () => {
   await using files = fileServer(pattern(10));
-  await using onebot = createBot({ downloadTimeout: 50 });
+  await using onebot = createBot({ ...LOOPBACK, downloadTimeout: 50 });
   const response = await call(onebot, "json", "upload_file", {
     type: "url",
     name: "x",
@@ -363,7 +366,7 @@ Deno.test("createFileActions() upload_file type url answers 33002 when the downl
 
 Deno.test("createFileActions() upload_file type url caps the size with 10004", async () => {
   await using files = fileServer(pattern(8192));
-  await using onebot = createBot({ maxFileSize: 4096 });
+  await using onebot = createBot({ ...LOOPBACK, maxFileSize: 4096 });
   const headers = { "X-Token": "t0k" };
   for (const path of ["big", "stream"]) {
     const response = await call(onebot, "json", "upload_file", {
@@ -380,6 +383,7 @@ Deno.test("createFileActions() upload_file type url accepts only http and https"
   const fetched: string[] = [];
   const actions = createFileActions({
     store: createMemoryFileStore(),
+    urlPolicy: { allowHosts: ["example.com"] },
     fetch: (input) => {
       fetched.push(String(input));
       return Promise.resolve(new Response("x"));
