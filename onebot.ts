@@ -141,8 +141,6 @@ export interface OneBotReverseWebSocketOptions {
   handshakeTimeout?: number;
   /** Send the token as `access_token` in the URL instead of a header. Default `false`. */
   tokenInQuery?: boolean;
-  /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
-  userAgent?: string;
   /**
    * The subprotocols offered, in order: distinct tokens, at least one.
    * Default `["12.<impl>"]` (WSR-03). `["12", "12.<impl>"]` also suits
