@@ -46,8 +46,17 @@ function rawServer(answer: string | Uint8Array) {
         if (n === null) break;
         head += decoder.decode(buffer.subarray(0, n));
       }
-      heads.push(head.slice(0, head.indexOf("\r\n\r\n") + 2));
+      const end = head.indexOf("\r\n\r\n");
+      heads.push(head.slice(0, end + 2));
       for (const wake of waiters.splice(0)) wake();
+      // Read the whole body first: closing with unread bytes would reset the connection.
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      let body = encoder.encode(head).byteLength - (end + 4);
+      while (body < length && body < HEAD_LIMIT) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        body += n;
+      }
       await conn.write(typeof answer === "string" ? encoder.encode(answer) : answer);
     } catch {
       // The client went away first.
