@@ -7,6 +7,7 @@
 
 import { logger } from "./_log.ts";
 import { withMetaActions } from "./action/meta.ts";
+import { lenientRouter } from "./action/_lenient.ts";
 import { createActionRouter, type ParamsValidator } from "./action/router.ts";
 import type { ActionRouter, AnyActionHandlers } from "./action/types.ts";
 import { createValidators } from "./action/validate.ts";
@@ -142,8 +143,6 @@ export interface OneBotReverseWebSocketOptions {
   handshakeTimeout?: number;
   /** Send the token as `access_token` in the URL instead of a header. Default `false`. */
   tokenInQuery?: boolean;
-  /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
-  userAgent?: string;
   /**
    * The subprotocols offered, in order: distinct tokens, at least one.
    * Default `["12.<impl>"]` (WSR-03). `["12", "12.<impl>"]` also suits
@@ -221,9 +220,10 @@ export interface OneBotOptions {
 }
 
 /**
- * Opt-in compatibility options of {@linkcode createOneBot}: each stays within
- * the spec and only helps applications that need more than it asks for. All
- * are off by default.
+ * Opt-in compatibility options of {@linkcode createOneBot}, all off by
+ * default. `metaSelf` stays within the spec and helps applications that need
+ * more than it asks for; `nonStringEcho` and `nullParams` accept requests the
+ * spec calls malformed, from clients that deviate from it.
  *
  * @example For alemonjs' OneBot 12 adapter (`@alemonjs/onebot`)
  * ```ts
@@ -244,6 +244,26 @@ export interface OneBotCompatOptions {
    * without it, others (go-libonebot) reject it. Default `false`.
    */
   metaSelf?: boolean;
+  /**
+   * Accept a request whose `echo` is a number, a boolean or `null` (some
+   * clients send an integer) and answer it with that same value, instead of
+   * 10001 without `echo`. Outside the spec: `echo` is a string (§2.2), and
+   * the conformance checker fails a response whose `echo` is not one
+   * (RESP-03). An object or array `echo` still answers 10001. HTTP's
+   * `get_latest_events` is served before the router and stays spec-exact,
+   * as does the 36000 answer of an overloaded WebSocket (no such `echo`).
+   * Default `false`.
+   */
+  nonStringEcho?: boolean;
+  /**
+   * Treat top-level `params` sent as `null` as absent, before validation
+   * (some clients fill every field of a union type with `null`). Outside the
+   * spec: `null` is not a value of an optional string or number param, and
+   * by default it answers 10003. A required param sent as `null` still
+   * answers 10003, as missing. HTTP's `get_latest_events` stays
+   * spec-exact. Default `false`.
+   */
+  nullParams?: boolean;
 }
 
 /**
@@ -343,11 +363,13 @@ export function createOneBot(options: OneBotOptions): OneBot {
     throw new TypeError("Cannot create OneBot: version must be a non-empty string");
   }
   const accessToken = checkAccessToken("create OneBot", options.accessToken);
-  const metaSelf = options.compat?.metaSelf ?? false;
-  if (typeof metaSelf !== "boolean") {
-    throw new TypeError(
-      `Cannot create OneBot: compat.metaSelf must be a boolean: current value is ${metaSelf}`,
-    );
+  const { metaSelf = false, nonStringEcho = false, nullParams = false } = options.compat ?? {};
+  for (const [name, value] of Object.entries({ metaSelf, nonStringEcho, nullParams })) {
+    if (typeof value !== "boolean") {
+      throw new TypeError(
+        `Cannot create OneBot: compat.${name} must be a boolean: current value is ${value}`,
+      );
+    }
   }
   if (
     heartbeat !== false && (!Number.isSafeInteger(heartbeat.interval) || heartbeat.interval <= 0)
@@ -381,18 +403,21 @@ export function createOneBot(options: OneBotOptions): OneBot {
     return first === undefined ? event : { ...event, self: { ...first.self } };
   }
   const handlers = withMetaActions(options.handlers, { version, status });
-  const router = createActionRouter({
-    handlers,
-    bots: () => selves,
-    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
-    validators: {
-      ...createValidators({
-        ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),
-        ...(options.segments === undefined ? {} : { segments: options.segments }),
-      }),
-      ...validators,
-    },
-  });
+  const router = lenientRouter(
+    createActionRouter({
+      handlers,
+      bots: () => selves,
+      ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+      validators: {
+        ...createValidators({
+          ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),
+          ...(options.segments === undefined ? {} : { segments: options.segments }),
+        }),
+        ...validators,
+      },
+    }),
+    { nonStringEcho, nullParams },
+  );
   const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
 
   const http = options.http ?? {};

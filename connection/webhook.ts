@@ -7,13 +7,13 @@
 
 import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
-import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
 import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
+import { redactedUrl, refusalReason, USER_AGENT } from "./_push_target.ts";
 
 /**
  * Options of {@linkcode createWebhookEmitter}.
@@ -132,7 +132,7 @@ export function createWebhookEmitter(
     drainTimeout = 5000,
     heartbeat = true,
     tokenInQuery = false,
-    userAgent = `OneBot/12 libob/${LIBOB_VERSION}`,
+    userAgent = USER_AGENT,
   } = options;
   if (typeof options.url !== "string" || !URL.canParse(options.url)) {
     throw new TypeError(
@@ -174,9 +174,7 @@ export function createWebhookEmitter(
     else headers.set("Authorization", `Bearer ${accessToken}`);
   }
   const url = target.href;
-  const shown = new URL(url);
-  if (shown.password !== "") shown.password = "[REDACTED]"; // user:password@ is Basic auth
-  const shownUrl = redactUrl(shown.href);
+  const shownUrl = redactedUrl(target);
   const log = logger("webhook");
   const tap = guardTap(where, options.tap, log, "http_webhook");
   const peer = urlPeer(target);
@@ -233,12 +231,14 @@ export function createWebhookEmitter(
     }
     if (response.status !== 200) { // WH-13
       failedPosts++;
-      log.warn("Webhook {url} answered {status} for event {id}", {
-        url: shownUrl,
-        status: response.status,
-        id: event.id,
-      });
-      await cancelBody(response);
+      // The peer's reason, when it is short text, is what makes a refusal obvious in the log.
+      const reason = await refusalReason(response);
+      log.warn(
+        reason === undefined
+          ? "Webhook {url} answered {status} for event {id}"
+          : "Webhook {url} answered {status} for event {id}: {reason}",
+        { url: shownUrl, status: response.status, id: event.id, reason },
+      );
       return;
     }
     delivered++;

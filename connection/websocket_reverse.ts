@@ -7,7 +7,6 @@
 import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
-import { LIBOB_VERSION } from "../version.ts";
 import { checkAccessToken } from "./auth.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
@@ -15,6 +14,7 @@ import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } fr
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
+import { handshakeStatus, redactedUrl } from "./_push_target.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -42,8 +42,6 @@ export interface ReverseWebSocketOptions {
    * never appears in the URL.
    */
   tokenInQuery?: boolean;
-  /** The `User-Agent` header (WSR-02). Default `OneBot/12 libob/<version>`. */
-  userAgent?: string;
   /**
    * The subprotocols offered in `Sec-WebSocket-Protocol`, in order: distinct
    * tokens, at least one. Default `["12.<impl>"]` (WSR-03). Some
@@ -90,12 +88,14 @@ export interface ReverseWebSocketOptions {
  * Connects to an application's WebSocket server and keeps reconnecting
  * (WSR-01..06).
  *
- * The handshake carries `User-Agent` (WSR-02), the subprotocol `12.<impl>`
- * (or the `subprotocols` list) through the WebSocket `protocols` option
- * (WSR-03; a server that does not echo one is accepted) and `Authorization: Bearer <token>` (WSR-04). Deno
- * always sends its own `User-Agent: Deno/<version>` line too, so the server
- * sees two `User-Agent` lines (joined by most servers as
- * `Deno/<version>, OneBot/12 libob/<version>`).
+ * The handshake carries the subprotocol `12.<impl>` (or the `subprotocols`
+ * list) through the WebSocket `protocols` option (WSR-03; a server that does
+ * not echo one is accepted) and `Authorization: Bearer <token>` (WSR-04). Its
+ * one `User-Agent` line is Deno's own, `Deno/<version>` (WSR-02 asks for one,
+ * of any value): Deno's `WebSocket` always sends it and cannot replace it, so
+ * a second line of libob's would make the handshake carry two, which strict
+ * servers (aiohttp) refuse with 400. There is therefore no `userAgent`
+ * option here; passing one throws.
  *
  * The first attempt starts at once. After a failed attempt or a drop, the
  * next starts `reconnectInterval` ms later, forever (WSR-05); an attempt not
@@ -118,7 +118,7 @@ export interface ReverseWebSocketOptions {
  * closes the socket with 1000.
  * @throws {TypeError} When the URL is not `ws:`/`wss:`, `impl` or a
  * subprotocol is not a valid token, `subprotocols` is empty or repeats one,
- * or the token has surrounding white space.
+ * the token has surrounding white space, or a `userAgent` is given.
  * @throws {RangeError} When an interval or limit is out of range.
  *
  * @example Options are checked once, up front
@@ -141,7 +141,6 @@ export function connectReverseWebSocket(
     impl,
     greeting,
     tokenInQuery = false,
-    userAgent = `OneBot/12 libob/${LIBOB_VERSION}`,
     reconnectInterval = 5000,
     handshakeTimeout = 10_000,
     maxBacklog = 1000,
@@ -150,8 +149,10 @@ export function connectReverseWebSocket(
   if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
     throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
   }
-  if (typeof userAgent !== "string" || userAgent === "" || !isHeaderValue(userAgent)) {
-    throw new TypeError(`Cannot ${where}: userAgent must be a non-empty header value`);
+  if ((options as { userAgent?: unknown }).userAgent !== undefined) {
+    throw new TypeError(
+      `Cannot ${where}: userAgent is not supported: Deno's WebSocket always sends its own User-Agent, and a second one makes strict servers refuse the handshake`,
+    );
   }
   const accessToken = checkAccessToken(where, options.accessToken);
   checkInteger(where, "reconnectInterval", reconnectInterval, 1);
@@ -165,8 +166,9 @@ export function connectReverseWebSocket(
   const log = logger("websocket_reverse");
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
   const peer = urlPeer(target);
-  const logUrl = redactUrl(target.href);
-  const headers: Record<string, string> = { "User-Agent": userAgent };
+  const logUrl = redactedUrl(target);
+  // No User-Agent: Deno's own is the one line (see the JSDoc).
+  const headers: Record<string, string> = {};
   if (accessToken !== "") {
     if (tokenInQuery) target.searchParams.set("access_token", accessToken);
     else headers.Authorization = `Bearer ${accessToken}`;
@@ -242,11 +244,11 @@ export function connectReverseWebSocket(
         }
       }
     });
+    let failure = "";
     ws.addEventListener("error", (event) => {
-      log.debug("WebSocket error on {url}: {message}", {
-        url: logUrl,
-        message: event instanceof ErrorEvent ? event.message : "",
-      });
+      // Deno's message names a refusal's status, never its body; it may quote the URL.
+      failure = redactUrl(event instanceof ErrorEvent ? event.message : "");
+      log.debug("WebSocket error on {url}: {message}", { url: logUrl, message: failure });
     });
     ws.addEventListener("close", (event) => {
       clearTimeout(handshake);
@@ -263,13 +265,27 @@ export function connectReverseWebSocket(
           interval: reconnectInterval,
         });
       } else {
-        log.warn("Cannot connect to {url}; retrying in {interval} ms", {
-          url: logUrl,
-          interval: reconnectInterval,
-        });
+        logFailedAttempt(failure);
       }
       scheduleConnect();
     });
+  }
+
+  /** One line per failed attempt: a refused handshake names its HTTP status. */
+  function logFailedAttempt(failure: string): void {
+    const status = handshakeStatus(failure);
+    if (status !== undefined) {
+      log.warn(
+        "Reverse WebSocket {url} refused the handshake with HTTP {status}; retrying in {interval} ms",
+        { url: logUrl, status, interval: reconnectInterval, error: failure },
+      );
+    } else {
+      log.warn("Cannot connect to {url}: {error}; retrying in {interval} ms", {
+        url: logUrl,
+        error: failure === "" ? "no handshake" : failure,
+        interval: reconnectInterval,
+      });
+    }
   }
 
   connect();
@@ -313,15 +329,6 @@ export function connectReverseWebSocket(
     },
   };
   return sink;
-}
-
-/** Whether `text` can be a header value: no control characters. */
-function isHeaderValue(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
-  }
-  return true;
 }
 
 /** The offered subprotocols: a non-empty list of distinct tokens (the WebSocket constructor's rules). */

@@ -66,6 +66,11 @@ export const DEMO_ENV = {
   ONEBOT_CONFIG: "path of a OneBot TOML/JSON configuration file (variables override it)",
   /** `1`/`true`: meta events carry the bot's `self` (`compat.metaSelf`). Default off. */
   ONEBOT_COMPAT_META_SELF: "1 or true: meta events carry the bot's self (default off)",
+  /** `1`/`true`: a number, boolean or null `echo` is answered with itself (`compat.nonStringEcho`). */
+  ONEBOT_COMPAT_NON_STRING_ECHO:
+    "1 or true: answer a number, boolean or null echo with itself, not 10001 (default off)",
+  /** `1`/`true`: params sent as `null` count as absent (`compat.nullParams`). Default off. */
+  ONEBOT_COMPAT_NULL_PARAMS: "1 or true: params sent as null count as absent (default off)",
   /** Comma-separated subprotocols the reverse WebSockets offer. Default `12.libob-demo`. */
   ONEBOT_WS_REVERSE_SUBPROTOCOLS:
     "comma-separated reverse WebSocket subprotocols (default 12.libob-demo; alemonjs: 12)",
@@ -147,7 +152,11 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
       ...(subprotocols.length === 0 ? {} : { subprotocols }),
     }));
   }
-  if (flag(env, "ONEBOT_COMPAT_META_SELF")) config.compat = { metaSelf: true };
+  const compat: NonNullable<DemoConfig["compat"]> = {};
+  if (flag(env, "ONEBOT_COMPAT_META_SELF")) compat.metaSelf = true;
+  if (flag(env, "ONEBOT_COMPAT_NON_STRING_ECHO")) compat.nonStringEcho = true;
+  if (flag(env, "ONEBOT_COMPAT_NULL_PARAMS")) compat.nullParams = true;
+  if (Object.keys(compat).length > 0) config.compat = compat;
   if ((env.ONEBOT_PLAYGROUND ?? "").trim() !== "" && !flag(env, "ONEBOT_PLAYGROUND")) {
     config.playground = false;
   }

@@ -1,11 +1,13 @@
 // Tests of the opt-in interop options: `compat.metaSelf` of createOneBot (meta events with the
 // first bot's `self`, checklist §9.2 item 21) and `subprotocols` of the reverse WebSocket
 // (WSR-03). Both exist for applications that need more than the spec asks, such as alemonjs'
-// OneBot 12 adapter (see tests/interop/alemonjs_test.ts for the real client).
+// OneBot 12 adapter (see tests/interop/alemonjs_test.ts for the real client). And the opt-in
+// leniency for client deviations: `compat.nonStringEcho` and `compat.nullParams` (§2.2).
 import { expect } from "expect";
 import type { EventSink } from "../connection/types.ts";
 import { connectReverseWebSocket } from "../connection/websocket_reverse.ts";
 import { createActionRouter } from "../action/router.ts";
+import { failed, ok } from "../action/result.ts";
 import { connectEvent } from "../event/meta.ts";
 import type { Event } from "../event/types.ts";
 import { createOneBot, type OneBotOptions } from "../onebot.ts";
@@ -180,4 +182,124 @@ Deno.test("createOneBot() passes websocketReverse subprotocols and compat.metaSe
   expect(request.headers.get("sec-websocket-protocol")).toBe("12");
   expect(await peer.nextEvent()).toMatchObject({ detail_type: "connect", self: alice });
   expect(await peer.nextEvent()).toMatchObject({ detail_type: "status_update", self: alice });
+});
+
+/** One bot, `send_message`, and `greet`, whose optional `name` must be a string when present. */
+function lenientOptions(compat: OneBotOptions["compat"]): OneBotOptions {
+  return {
+    impl: "my-impl",
+    version: "1.2.3",
+    bots: [{ self: alice, online: true }],
+    handlers: {
+      greet: (params: { name?: string }) => ok(`hello ${params.name ?? "you"}`),
+      send_message: () => ok({ message_id: "m", time: 0 }),
+    },
+    validators: {
+      greet: (params) =>
+        "name" in params && typeof params.name !== "string"
+          ? failed(10003, "name must be a string")
+          : params,
+    },
+    ...(compat === undefined ? {} : { compat }),
+  };
+}
+
+/** Posts one JSON request to a OneBot served on loopback; the decoded answer. */
+async function postJson(url: string, request: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  return await response.json();
+}
+
+Deno.test("createOneBot() answers a non-string echo with 10001 and no echo by default, over HTTP and WebSocket (§2.2, RESP-03)", async () => {
+  await using onebot = createOneBot(lenientOptions(undefined));
+  await using server = serve(onebot.fetch);
+  const request = { action: "greet", params: {}, echo: 7 };
+  const overHttp = await postJson(server.url, request);
+  expect(overHttp).toMatchObject({ status: "failed", retcode: 10001 });
+  expect(overHttp).not.toHaveProperty("echo");
+  await using peer = await openClient(server.url.replace("http:", "ws:"));
+  for (const kind of ["text", "binary"] as const) {
+    peer.send(request, kind);
+    const overWs = await peer.nextResponse();
+    expect(overWs).toMatchObject({ retcode: 10001 });
+    expect(overWs).not.toHaveProperty("echo");
+  }
+});
+
+Deno.test("createOneBot() with compat.nonStringEcho answers a number, boolean or null echo with that same value, over HTTP and WebSocket (§2.2)", async () => {
+  await using onebot = createOneBot(lenientOptions({ nonStringEcho: true }));
+  await using server = serve(onebot.fetch);
+  await using peer = await openClient(server.url.replace("http:", "ws:"));
+  for (const echo of [7, 0, -1.5, true, false, null]) {
+    const request = { action: "greet", params: {}, echo };
+    expect(await postJson(server.url, request)).toEqual({
+      status: "ok",
+      retcode: 0,
+      data: "hello you",
+      message: "",
+      echo,
+    });
+    for (const kind of ["text", "binary"] as const) {
+      peer.send(request, kind);
+      const { frame: _, ...response } = await peer.nextResponse();
+      expect(response).toEqual({ status: "ok", retcode: 0, data: "hello you", message: "", echo });
+    }
+  }
+  // A failed answer carries it too; a string echo is unchanged.
+  expect(await postJson(server.url, { action: "nope", params: {}, echo: 3 }))
+    .toMatchObject({ retcode: 10002, echo: 3 });
+  expect(await postJson(server.url, { action: "greet", params: {}, echo: "s" }))
+    .toMatchObject({ retcode: 0, echo: "s" });
+  // An object or array echo is still a malformed request.
+  for (const echo of [{ n: 1 }, [1]]) {
+    const answer = await postJson(server.url, { action: "greet", params: {}, echo });
+    expect(answer).toMatchObject({ retcode: 10001 });
+    expect(answer).not.toHaveProperty("echo");
+  }
+});
+
+Deno.test("createOneBot() answers an optional param sent as null with 10003 by default, over HTTP and WebSocket (§2.2)", async () => {
+  await using onebot = createOneBot(lenientOptions({ nonStringEcho: true }));
+  await using server = serve(onebot.fetch);
+  const request = { action: "greet", params: { name: null }, echo: "n" };
+  expect(await postJson(server.url, request)).toMatchObject({ retcode: 10003, echo: "n" });
+  await using peer = await openClient(server.url.replace("http:", "ws:"));
+  expect(await peer.call(request)).toMatchObject({ retcode: 10003, echo: "n" });
+});
+
+Deno.test("createOneBot() with compat.nullParams treats params sent as null as absent before validation, over HTTP and WebSocket (§2.2)", async () => {
+  await using onebot = createOneBot(lenientOptions({ nullParams: true }));
+  await using server = serve(onebot.fetch);
+  const request = { action: "greet", params: { name: null }, echo: "n" };
+  expect(await postJson(server.url, request)).toMatchObject({
+    retcode: 0,
+    data: "hello you",
+    echo: "n",
+  });
+  await using peer = await openClient(server.url.replace("http:", "ws:"));
+  expect(await peer.call(request)).toMatchObject({ retcode: 0, data: "hello you", echo: "n" });
+  expect(await peer.call(request, "binary")).toMatchObject({ retcode: 0, data: "hello you" });
+  // Other values are validated as ever, and nonStringEcho stays off.
+  expect(await postJson(server.url, { action: "greet", params: { name: 1 } }))
+    .toMatchObject({ retcode: 10003 });
+  expect(await postJson(server.url, { action: "greet", params: { name: "Ann" }, echo: 1 }))
+    .toMatchObject({ retcode: 10001 });
+  // A standard validator: send_message's message is required, so null is missing: 10003.
+  expect(
+    await postJson(server.url, {
+      action: "send_message",
+      params: { detail_type: "private", user_id: "u", message: null },
+    }),
+  ).toMatchObject({ retcode: 10003 });
+});
+
+Deno.test("createOneBot() rejects compat.nonStringEcho and compat.nullParams that are not booleans", () => {
+  for (const name of ["nonStringEcho", "nullParams"]) {
+    expect(() => createOneBot(lenientOptions({ [name]: 1 } as OneBotOptions["compat"])))
+      .toThrow(`Cannot create OneBot: compat.${name} must be a boolean: current value is 1`);
+  }
 });

@@ -15,6 +15,8 @@ Deno.test("parseDemoEnv() treats empty variables as unset", () => {
     ONEBOT_RECONNECT_INTERVAL: "",
     ONEBOT_EVENT_BUFFER_SIZE: " ",
     ONEBOT_COMPAT_META_SELF: "",
+    ONEBOT_COMPAT_NON_STRING_ECHO: "",
+    ONEBOT_COMPAT_NULL_PARAMS: " ",
     ONEBOT_WS_REVERSE_SUBPROTOCOLS: " , ",
   })).toEqual({});
 });
@@ -115,6 +117,8 @@ const BAD_VALUES: readonly [string, string, ErrorConstructor, string][] = [
     'must be 1, 0, true or false: current value is "yes"',
   ],
   ["ONEBOT_WS_REVERSE_SUBPROTOCOLS", "12,12 x", TypeError, '"12 x" is not a token'],
+  ["ONEBOT_COMPAT_NON_STRING_ECHO", "on", TypeError, "must be 1, 0, true or false"],
+  ["ONEBOT_COMPAT_NULL_PARAMS", "2", TypeError, "must be 1, 0, true or false"],
 ];
 
 for (const [name, value, type, detail] of BAD_VALUES) {
@@ -170,4 +174,20 @@ Deno.test("loadDemoConfig() reads ONEBOT_CONFIG and lets variables override it (
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("parseDemoEnv() reads ONEBOT_COMPAT_NON_STRING_ECHO and ONEBOT_COMPAT_NULL_PARAMS into compat (§2.2)", () => {
+  expect(parseDemoEnv({ ONEBOT_COMPAT_NON_STRING_ECHO: "1" })).toEqual({
+    compat: { nonStringEcho: true },
+  });
+  expect(parseDemoEnv({ ONEBOT_COMPAT_NULL_PARAMS: "true" })).toEqual({
+    compat: { nullParams: true },
+  });
+  expect(parseDemoEnv({
+    ONEBOT_COMPAT_META_SELF: "1",
+    ONEBOT_COMPAT_NON_STRING_ECHO: "TRUE",
+    ONEBOT_COMPAT_NULL_PARAMS: "1",
+  })).toEqual({ compat: { metaSelf: true, nonStringEcho: true, nullParams: true } });
+  expect(parseDemoEnv({ ONEBOT_COMPAT_NON_STRING_ECHO: "0", ONEBOT_COMPAT_NULL_PARAMS: "false" }))
+    .toEqual({});
 });

@@ -17,10 +17,18 @@
  */
 
 import { expect } from "expect";
-import { DEMO_ENV } from "../../demo/config.ts";
-import { freePort, within } from "../_loopback.ts";
+import { freePort } from "../_loopback.ts";
+import {
+  callDemo,
+  listening,
+  outputOf,
+  ROOT,
+  type Running,
+  sleep,
+  start,
+  startDemo,
+} from "./_process.ts";
 
-const ROOT = new URL("../../", import.meta.url);
 const BOT_DIR = new URL("interop/alemonjs/", ROOT);
 const TOKEN = "interop-token";
 /** How long the bot may take to start, connect and answer the first ping, in ms. */
@@ -42,10 +50,6 @@ async function hasNode(): Promise<boolean> {
 }
 
 const ignore = !(await hasNode()) && Deno.env.get("CI") !== "true";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Runs `npm ci` in interop/alemonjs unless the pinned versions are installed already. */
 async function installBot(): Promise<void> {
@@ -71,97 +75,15 @@ async function installBot(): Promise<void> {
   if (!success) throw new Error(`npm ci failed in interop/alemonjs:\n${decoder.decode(stderr)}`);
 }
 
-/** The output once the process exits; SIGKILL (then the output) if it does not in time. */
-async function outputOf(
-  child: Deno.ChildProcess,
-  output: Promise<Deno.CommandOutput>,
-  what: string,
-  ms: number,
-): Promise<Deno.CommandOutput> {
-  try {
-    return await within(output, `${what} to exit`, ms);
-  } catch (error) {
-    child.kill("SIGKILL");
-    await output;
-    throw error;
-  }
-}
-
-/** A spawned process, stopped with SIGTERM (SIGKILL after 10 s) when disposed. */
-interface Running extends AsyncDisposable {
-  readonly exited: boolean;
-  /** What it printed (stdout, then stderr); empty until it is disposed. */
-  log(): string;
-}
-
-function start(command: string, args: string[], options: Deno.CommandOptions): Running {
-  const child = new Deno.Command(command, {
-    ...options,
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output = child.output();
-  let exited = false;
-  let printed = "";
-  output.then(() => exited = true, () => exited = true);
-  return {
-    get exited() {
-      return exited;
-    },
-    log: () => printed,
-    async [Symbol.asyncDispose]() {
-      if (!exited) {
-        try {
-          child.kill("SIGTERM");
-        } catch {
-          // It exited in between.
-        }
-      }
-      const { stdout, stderr } = await outputOf(child, output, command, 10_000);
-      printed = decoder.decode(stdout) + decoder.decode(stderr);
-    },
-  };
-}
-
-/** `deno task start` with these variables; every other `ONEBOT_*` is emptied. */
-async function startDemo(port: number, env: Record<string, string>): Promise<Running> {
-  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
-  const [command, ...args] = (config.tasks.start as string).trim().split(/\s+/);
-  expect(command).toBe("deno");
-  const neutral = Object.fromEntries(Object.keys(DEMO_ENV).map((name) => [name, ""]));
-  return start(Deno.execPath(), args, {
-    cwd: ROOT,
-    env: {
-      ...neutral,
-      NO_COLOR: "1",
-      DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`,
-      ONEBOT_ACCESS_TOKEN: TOKEN,
-      // alemonjs drops a session after 65 s without an event it accepts.
-      ONEBOT_HEARTBEAT_INTERVAL: "1000",
-      ONEBOT_COMPAT_META_SELF: "1",
-      ...env,
-    },
+/** The demo as alemonjs needs it: token, a heartbeat, and meta events with `self`. */
+function startAlemonDemo(port: number, env: Record<string, string>): Promise<Running> {
+  return startDemo(port, {
+    ONEBOT_ACCESS_TOKEN: TOKEN,
+    // alemonjs drops a session after 65 s without an event it accepts.
+    ONEBOT_HEARTBEAT_INTERVAL: "1000",
+    ONEBOT_COMPAT_META_SELF: "1",
+    ...env,
   });
-}
-
-/** Resolves once the demo answers HTTP (bounded; stops early if it exited). */
-async function listening(port: number, demo: Running): Promise<void> {
-  for (let attempt = 0; attempt < 300 && !demo.exited; attempt++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ action: "get_version", params: {} }),
-      });
-      await response.body?.cancel();
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`The demo did not listen on port ${port}`);
 }
 
 /** The bot, configured by an alemonjs YAML file (`CFG_PATH`). */
@@ -192,15 +114,8 @@ async function pingPong(options: {
   bot: Running;
 }): Promise<void> {
   const { port, chat, transport, demo, bot } = options;
-  async function call(action: string, params: Record<string, unknown>): Promise<unknown> {
-    const response = await fetch(`http://127.0.0.1:${port}/`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ action, params }),
-    });
-    const body = await response.json();
-    expect(body).toMatchObject({ status: "ok", retcode: 0 });
-    return body.data;
+  function call(action: string, params: Record<string, unknown>): Promise<unknown> {
+    return callDemo(port, TOKEN, action, params);
   }
   async function say(text: string): Promise<void> {
     await call("demo.simulate_message", { ...chat, user_id: "10001", message: text });
@@ -296,9 +211,9 @@ Deno.test({
       "",
     ].join("\n");
     await withConfig(yaml, async (file) => {
-      const demo = await startDemo(port, {});
+      const demo = await startAlemonDemo(port, {});
       // alemonjs backs off (1 s, 2 s, 4 s…) after a failed connect: start it once the demo listens.
-      await listening(port, demo).catch(async (error) => {
+      await listening(port, demo, TOKEN).catch(async (error) => {
         await demo[Symbol.asyncDispose]();
         throw new Error(`${error.message}\n${demo.log()}`);
       });
@@ -335,7 +250,7 @@ Deno.test({
     ].join("\n");
     await withConfig(yaml, async (file) => {
       const bot = startBot(file);
-      const demo = await startDemo(port, {
+      const demo = await startAlemonDemo(port, {
         ONEBOT_WS_REVERSE_URL: `ws://127.0.0.1:${reversePort}/`,
         ONEBOT_WS_REVERSE_SUBPROTOCOLS: "12,12.libob-demo",
         ONEBOT_RECONNECT_INTERVAL: "500",
