@@ -41,7 +41,9 @@ export {
   type ConnectionKind,
   createActionRouter,
   createValidators,
+  defineAction,
   defineActions,
+  type DefinedAction,
   echoOf,
   failed,
   type Failure,
@@ -85,6 +87,7 @@ export {
   type UploadFileParams,
   type UserInfo,
   type ValidatorsOptions,
+  type WithActions,
   withMetaActions,
   wrapHandlers,
 } from "./action/mod.ts";

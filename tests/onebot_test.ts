@@ -4,18 +4,25 @@
 // tests/connection/websocket*_test.ts and tests/connection/webhook_test.ts.
 import { expect } from "expect";
 import { ok } from "../action/result.ts";
-import type { ActionContext, ActionResponse } from "../action/types.ts";
+import type { StandardActions } from "../action/standard.ts";
+import type { ActionResponse } from "../action/types.ts";
 import type { EventSink } from "../connection/types.ts";
 import { createEvent } from "../event/create.ts";
-import type { Event } from "../event/types.ts";
+import type { BotSelf, Event } from "../event/types.ts";
 import { createOneBot, NAME_REGEXP, type OneBotOptions } from "../onebot.ts";
 import { serve, serveApp, within } from "./_loopback.ts";
 
 const alice = { platform: "demo", user_id: "alice" };
 const bob = { platform: "demo", user_id: "bob" };
 
+/** The standard actions and the test's own. */
+type TestActions = StandardActions & {
+  whoami: { params: Record<string, never>; data: BotSelf | null };
+  "demo.ping": { params: Record<string, never>; data: string };
+};
+
 /** Options for a OneBot with one bot and no forward WebSocket. */
-function options(extra: Partial<OneBotOptions> = {}): OneBotOptions {
+function options(extra: Partial<OneBotOptions<TestActions>> = {}): OneBotOptions<TestActions> {
   return {
     impl: "my-impl",
     version: "1.2.3",
@@ -391,8 +398,9 @@ Deno.test("OneBot.updateBot() refuses a bot whose platform is not in the name fo
 });
 
 Deno.test("OneBot bots drive self resolution: 10101 with two bots and no self, 10102 for an unknown one (REQ-02..05)", async () => {
-  const handlers = { whoami: (_: unknown, context: ActionContext) => ok(context.self ?? null) };
-  await using onebot = createOneBot(options({ handlers }));
+  await using onebot = createOneBot(options({
+    handlers: { whoami: (_, context) => ok(context.self ?? null) },
+  }));
   expect((await action(onebot.fetch, "whoami")).data).toEqual(alice);
   onebot.updateBot({ self: bob, online: true });
   expect((await action(onebot.fetch, "whoami")).retcode).toBe(10101);
