@@ -94,9 +94,12 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
 }
 
 /**
- * Creates a test kit around a new OneBot built from `options`.
+ * Creates a test kit around a new OneBot built from `options`. Inline
+ * handlers are checked as by `createOneBot`, and `call` knows the table's
+ * actions and the `actions` of `defineAction`.
  *
- * @typeParam M The action table.
+ * @typeParam M The action table; `StandardActions` by default.
+ * @typeParam A The defined actions, inferred from `actions`.
  * @param options The OneBot options without network connections.
  * @returns The kit; `await using` disposes the OneBot.
  *
