@@ -486,7 +486,11 @@ export function createOneBot<
     const first = metaSelf ? bots.values().next().value : undefined;
     return first === undefined ? event : { ...event, self: { ...first.self } };
   }
-  const actions = withActions(options.handlers ?? {}, options.validators ?? {}, options.actions);
+  const actions = withDefinedActions(
+    options.handlers ?? {},
+    options.validators ?? {},
+    options.actions,
+  );
   const router = createActionRouter({
     handlers: withMetaActions(actions.handlers, { version, status }),
     bots: () => selves,
@@ -627,7 +631,7 @@ export function createOneBot<
  * name may be defined once: a second definition, or a handler or validator of
  * the same name, would silently replace it.
  */
-function withActions(
+function withDefinedActions(
   handlers: AnyActionHandlers,
   validators: { readonly [action: string]: ParamsValidator | undefined },
   actions: readonly DefinedAction[] | undefined,
