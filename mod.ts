@@ -42,7 +42,9 @@ export {
   type ConnectionKind,
   createActionRouter,
   createValidators,
+  defineAction,
   defineActions,
+  type DefinedAction,
   echoOf,
   type ExtendedSendMessageParams,
   failed,
@@ -89,6 +91,7 @@ export {
   type UploadFileParams,
   type UserInfo,
   type ValidatorsOptions,
+  type WithActions,
   withMetaActions,
   wrapHandlers,
 } from "./action/mod.ts";

@@ -9,10 +9,20 @@ import { logger } from "./_log.ts";
 import { withMetaActions } from "./action/meta.ts";
 import { lenientRouter } from "./action/_lenient.ts";
 import { createActionRouter, type ParamsValidator } from "./action/router.ts";
-import type { ActionRouter, AnyActionHandlers } from "./action/types.ts";
+import type { StandardActions } from "./action/standard.ts";
+import type {
+  ActionHandlers,
+  ActionRouter,
+  ActionSpec,
+  AnyActionHandlers,
+  DefinedAction,
+  Failure,
+  WithActions,
+} from "./action/types.ts";
 import { createValidators } from "./action/validate.ts";
 import { createEventBuffer } from "./event/buffer.ts";
 import { eventProblem } from "./event/create.ts";
+import { isExtensionName } from "./event/extension.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
 import type { SegmentSupport } from "./event/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
@@ -162,6 +172,11 @@ export interface OneBotReverseWebSocketOptions {
 /**
  * Options of {@linkcode createOneBot}.
  *
+ * @typeParam M The action table the `handlers` and `validators` are checked
+ * against: {@linkcode StandardActions} by default; extend it with an
+ * intersection (`StandardActions & { "acme.ping": { params: {}; data: string } }`).
+ * @typeParam A The actions of {@linkcode defineAction}, inferred from `actions`.
+ *
  * @example
  * ```ts
  * import { ok, type OneBotOptions } from "@libob/libob";
@@ -174,23 +189,45 @@ export interface OneBotReverseWebSocketOptions {
  * };
  * ```
  */
-export interface OneBotOptions {
+export interface OneBotOptions<
+  M extends { [K in keyof M]: ActionSpec } = StandardActions,
+  A extends readonly DefinedAction[] = readonly DefinedAction[],
+> {
   /** The implementation name, e.g. `libob-demo` (§8, {@linkcode NAME_REGEXP}). */
   impl: string;
   /** The implementation's own version. */
   version: string;
   /** The bots at start; change them later with {@linkcode OneBot.updateBot}. */
   bots?: readonly BotStatus[];
-  /** The action handlers; the meta actions are added (see {@linkcode withMetaActions}). */
-  handlers: AnyActionHandlers;
+  /**
+   * The action handlers, typed by `M`: an unknown action, wrong params or
+   * wrong `ok(...)` data do not compile. The meta actions are added (see
+   * {@linkcode withMetaActions}). A record already erased to
+   * {@linkcode AnyActionHandlers} (`mergeHandlers`) is taken as it is.
+   */
+  handlers?: NoInfer<ActionHandlers<M>>;
+  /**
+   * Extended actions made by {@linkcode defineAction}, each with its own
+   * validator; the OneBot's action table gains them. A name may appear once,
+   * and not in `handlers` or `validators`.
+   */
+  actions?: A;
   /** Deepest nesting accepted in `params`; deeper requests answer 10001. Default 64. */
   maxDepth?: number;
   /**
    * Param checks by action name, run before the handlers. They are merged
    * over the standard validators ({@linkcode createValidators}): yours win,
-   * and `undefined` turns a standard one off.
+   * and `undefined` turns a standard one off. Keyed by the actions of `M`.
    */
-  validators?: { readonly [action: string]: ParamsValidator | undefined };
+  validators?: NoInfer<{ readonly [K in keyof M & string]?: ParamsValidator | undefined }>;
+  /**
+   * Maps what a handler throws (anything but a {@linkcode Failure}) to the
+   * failure to answer with, e.g. a platform's errors to 34xxx/35xxx/36xxx,
+   * in one place instead of in every handler. `undefined` keeps the default
+   * 20002. If it throws or returns something else, that is logged and the
+   * answer is 20002. See {@linkcode ActionRouterOptions.mapError}.
+   */
+  mapError?: (error: unknown) => Failure | undefined;
   /** Answer 10004 for unknown params without a dot (EXT-14). Default `false`: ignored. */
   strictParams?: boolean;
   /** The segments `send_message` accepts (10005/10007). Default: the ten standard types. */
@@ -270,6 +307,9 @@ export interface OneBotCompatOptions {
  * A running OneBot 12 implementation. `{ fetch }` makes it a `deno serve`
  * default export.
  *
+ * @typeParam M The action table it serves, for typed clients such as the
+ * test kit; {@linkcode StandardActions} by default.
+ *
  * @example
  * ```ts
  * import type { OneBot } from "@libob/libob";
@@ -277,7 +317,7 @@ export interface OneBotCompatOptions {
  * const serve = (onebot: OneBot) => Deno.serve({ port: 0, onListen() {} }, onebot.fetch);
  * ```
  */
-export interface OneBot extends AsyncDisposable {
+export interface OneBot<M = StandardActions> extends AsyncDisposable {
   /** HTTP actions on `POST /` and the forward WebSocket on `GET /` upgrades. */
   fetch: RequestHandler;
   /**
@@ -315,6 +355,11 @@ export interface OneBot extends AsyncDisposable {
    * @throws {TypeError} When `sink.emit` is not a function or `name` not a string.
    */
   attach(sink: EventSink, options?: { greeting?: boolean; name?: string }): Disposable;
+  /**
+   * Type-level only, never set at run time: the action table `M`, from which
+   * typed clients take their types (as Standard Schema's `types` does).
+   */
+  readonly "~types"?: { readonly actions: M } | undefined;
 }
 
 /**
@@ -322,11 +367,25 @@ export interface OneBot extends AsyncDisposable {
  * HTTP handler with its event buffer, the forward WebSocket, the webhooks,
  * the reverse WebSockets and the heartbeat, all fed by one `emit`.
  *
+ * The inline `handlers` are as strict as {@linkcode defineActions}: an
+ * unknown action name, a param the action does not have, or the wrong
+ * `ok(...)` data does not compile. Extended actions come in either through
+ * `actions` ({@linkcode defineAction}: name, schema and handler in one
+ * place; recommended), or through the table type `M` with their
+ * `validators`.
+ *
+ * @typeParam M The action table of `handlers` and `validators`;
+ * {@linkcode StandardActions} by default.
+ * @typeParam A The defined actions, inferred from `actions`. With an
+ * explicit `M`, they are still registered, but only added to the returned
+ * type when `A` is given too: `createOneBot<MyActions, [typeof setTopic]>`.
  * @param options Identity, bots, handlers and connections.
- * @returns The implementation; `await using` or `[Symbol.asyncDispose]()`
- * stops every connection.
+ * @returns The implementation, typed by its action table; `await using` or
+ * `[Symbol.asyncDispose]()` stops every connection.
  * @throws {TypeError} When `impl` or a bot's platform is not in the name
- * format, or a token has surrounding white space.
+ * format, a token has surrounding white space, an entry of `actions` does not
+ * come from {@linkcode defineAction}, an action is defined twice, or
+ * `mapError` is not a function.
  * @throws {RangeError} When an interval, timeout or size is out of range.
  *
  * @example A whole implementation, called without a network
@@ -351,9 +410,72 @@ export interface OneBot extends AsyncDisposable {
  *   impl: "my-impl", version: "1.0.0", onebot_version: "12",
  * });
  * ```
+ *
+ * @example An extended action, defined once, and a table with an extended action
+ * ```ts
+ * import { createOneBot, defineAction, ok, schemaValidator, type StandardActions } from "@libob/libob";
+ * import * as v from "valibot";
+ *
+ * // Recommended: name, schema and handler in one place; the params come from the schema.
+ * const setTopic = defineAction(
+ *   "acme.set_topic",
+ *   v.object({ channel_id: v.string(), topic: v.string() }),
+ *   ({ topic }) => ok({ topic }),
+ * );
+ * await using onebot = createOneBot({
+ *   impl: "acme-bridge",
+ *   version: "1.0.0",
+ *   actions: [setTopic],
+ *   handlers: { get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }) },
+ * });
+ *
+ * // Or: the action in the table type, its validator in `validators` (keyed by the table).
+ * type MyActions = StandardActions & { "acme.ping": { params: { times: number }; data: string } };
+ * await using other = createOneBot<MyActions>({
+ *   impl: "acme-bridge",
+ *   version: "1.0.0",
+ *   handlers: { "acme.ping": ({ times }) => ok("pong".repeat(times)) },
+ *   validators: { "acme.ping": schemaValidator(v.object({ times: v.number() })) },
+ * });
+ * ```
+ *
+ * @example A platform's errors mapped to retcodes in one place
+ * ```ts
+ * import { createOneBot, failed, ok } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * // What the platform's client throws, e.g. for an unknown message.
+ * const platform = {
+ *   deleteMessage: (id: string) =>
+ *     Promise.reject(Object.assign(new Error(`no message ${id}`), { status: 404 })),
+ * };
+ * await using onebot = createOneBot({
+ *   impl: "acme-bridge",
+ *   version: "1.0.0",
+ *   bots: [{ self: { platform: "acme", user_id: "bot" }, online: true }],
+ *   handlers: {
+ *     async delete_message({ message_id }) {
+ *       await platform.deleteMessage(message_id); // no try/catch in any handler
+ *       return ok(null);
+ *     },
+ *   },
+ *   mapError: (error) =>
+ *     error instanceof Error && "status" in error && error.status === 404
+ *       ? failed(35001, `message not found: ${error.message}`)
+ *       : undefined, // anything else: 20002
+ * });
+ * const response = await onebot.router(
+ *   { action: "delete_message", params: { message_id: "42" } },
+ *   { connection: "local" },
+ * );
+ * expect(response.retcode).toBe(35001);
+ * ```
  */
-export function createOneBot(options: OneBotOptions): OneBot {
-  const { impl, version: implVersion, validators, heartbeat = false } = options;
+export function createOneBot<
+  M extends { [K in keyof M]: ActionSpec } = StandardActions,
+  A extends readonly DefinedAction[] = readonly DefinedAction[],
+>(options: OneBotOptions<M, A>): OneBot<WithActions<M, A>> {
+  const { impl, version: implVersion, heartbeat = false } = options;
   if (typeof impl !== "string" || !NAME_REGEXP.test(impl)) {
     throw new TypeError(
       `Cannot create OneBot: impl must match ${NAME_REGEXP}: current value is ${impl}`,
@@ -402,18 +524,23 @@ export function createOneBot(options: OneBotOptions): OneBot {
     const first = metaSelf ? bots.values().next().value : undefined;
     return first === undefined ? event : { ...event, self: { ...first.self } };
   }
-  const handlers = withMetaActions(options.handlers, { version, status });
+  const actions = withDefinedActions(
+    options.handlers ?? {},
+    options.validators ?? {},
+    options.actions,
+  );
   const router = lenientRouter(
     createActionRouter({
-      handlers,
+      handlers: withMetaActions(actions.handlers, { version, status }),
       bots: () => selves,
       ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+      ...(options.mapError === undefined ? {} : { mapError: options.mapError }),
       validators: {
         ...createValidators({
           ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),
           ...(options.segments === undefined ? {} : { segments: options.segments }),
         }),
-        ...validators,
+        ...actions.validators,
       },
     }),
     { nonStringEcho, nullParams },
@@ -547,6 +674,38 @@ export function createOneBot(options: OneBotOptions): OneBot {
       await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
     },
   };
+}
+
+/**
+ * The handlers and validators with the actions of `defineAction` added. Each
+ * name may be defined once: a second definition, or a handler or validator of
+ * the same name, would silently replace it.
+ */
+function withDefinedActions(
+  handlers: AnyActionHandlers,
+  validators: { readonly [action: string]: ParamsValidator | undefined },
+  actions: readonly DefinedAction[] | undefined,
+): { handlers: AnyActionHandlers; validators: typeof validators } {
+  if (actions === undefined) return { handlers, validators };
+  if (!Array.isArray(actions)) {
+    throw new TypeError("Cannot create OneBot: actions must be an array of defineAction() results");
+  }
+  const allHandlers: Record<string, AnyActionHandlers[string]> = { ...handlers };
+  const allValidators: Record<string, ParamsValidator | undefined> = { ...validators };
+  for (const [index, action] of actions.entries()) {
+    const { name, validate, handler } = action ?? {};
+    if (!isExtensionName(name) || typeof validate !== "function" || typeof handler !== "function") {
+      throw new TypeError(`Cannot create OneBot: actions[${index}] must come from defineAction()`);
+    }
+    if (Object.hasOwn(allHandlers, name) || Object.hasOwn(allValidators, name)) {
+      throw new TypeError(
+        `Cannot create OneBot: action ${name} is defined twice (in actions, handlers or validators)`,
+      );
+    }
+    allHandlers[name] = handler;
+    allValidators[name] = validate;
+  }
+  return { handlers: allHandlers, validators: allValidators };
 }
 
 function botKey(self: BotSelf): string {

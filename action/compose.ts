@@ -4,8 +4,16 @@
  * @module
  */
 
-import type { ActionHandler, ActionHandlers, ActionSpec, AnyActionHandlers } from "./types.ts";
+import { type ExtensionName, isExtensionName, PREFIX_REGEXP } from "../event/extension.ts";
+import type {
+  ActionHandler,
+  ActionHandlers,
+  ActionSpec,
+  AnyActionHandlers,
+  DefinedAction,
+} from "./types.ts";
 import type { StandardActions } from "./standard.ts";
+import { schemaValidator, type StandardSchemaV1 } from "./validate.ts";
 
 /**
  * Gives a handler record written on its own (e.g. in another file) its types
@@ -36,6 +44,72 @@ export function defineActions<M extends { [A in keyof M]: ActionSpec } = Standar
   handlers: NoInfer<ActionHandlers<M>>,
 ): ActionHandlers<M> {
   return handlers;
+}
+
+/**
+ * Defines an extended action in one place: its name, its params schema and
+ * its handler. The handler's params are the schema's output and its data is
+ * what it passes to `ok(...)`; the router runs the schema before the handler
+ * (an issue answers 10003 naming the field), so the validator cannot be left
+ * out. Register it with `createOneBot({ actions: [...] })`, which adds it to
+ * the action table of the OneBot's type.
+ *
+ * The name must be `<prefix>.<name>` with a prefix of `[_a-z]+` (EXT-01,
+ * EXT-16): without a dot it does not compile, and a bad prefix throws.
+ *
+ * @typeParam N The action name.
+ * @typeParam P The params: the schema's output.
+ * @typeParam D The response data: inferred from the handler's `ok(...)`;
+ * annotate the handler's return type (`ActionResult<Topic>`) to fix it.
+ * @param name The action name, e.g. `acme.set_topic`.
+ * @param schema Any Standard Schema v1 of the params (valibot, zod, arktype…).
+ * @param handler The implementation; it only sees params the schema accepted.
+ * @returns The defined action, frozen.
+ * @throws {TypeError} When `name` is not a prefixed extension name, `schema`
+ * does not implement Standard Schema v1, or `handler` is not a function.
+ *
+ * @example An extended action with valibot
+ * ```ts
+ * import { createOneBot, defineAction, ok } from "@libob/libob";
+ * import * as v from "valibot";
+ * import { expect } from "expect";
+ *
+ * const setTopic = defineAction(
+ *   "acme.set_topic",
+ *   v.object({ channel_id: v.string(), topic: v.pipe(v.string(), v.maxLength(100)) }),
+ *   ({ channel_id, topic }) => ok({ channel_id, topic }), // params typed by the schema
+ * );
+ * await using onebot = createOneBot({
+ *   impl: "acme-bridge",
+ *   version: "1.0.0",
+ *   bots: [{ self: { platform: "acme", user_id: "bot" }, online: true }],
+ *   actions: [setTopic],
+ * });
+ * const response = await onebot.router(
+ *   { action: "acme.set_topic", params: { channel_id: "c1", topic: 5 } },
+ *   { connection: "local" },
+ * );
+ * expect(response.retcode).toBe(10003);
+ * // The prefix is [_a-z]+: this name compiles but throws.
+ * expect(() => defineAction("Acme.set_topic", v.object({}), () => ok(null))).toThrow(TypeError);
+ * ```
+ */
+export function defineAction<N extends ExtensionName, P, D>(
+  name: N,
+  schema: StandardSchemaV1<unknown, P>,
+  handler: ActionHandler<P, D>,
+): DefinedAction<N, P, D> {
+  if (!isExtensionName(name)) {
+    throw new TypeError(
+      `Cannot define action: name must be <prefix>.<name> with a prefix matching ${PREFIX_REGEXP} (EXT-01): current value is ${
+        String(name)
+      }`,
+    );
+  }
+  if (typeof handler !== "function") {
+    throw new TypeError(`Cannot define action ${name}: handler must be a function`);
+  }
+  return Object.freeze({ name, validate: schemaValidator(schema), handler });
 }
 
 /**

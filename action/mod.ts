@@ -5,7 +5,13 @@
  * @module
  */
 
-export { defineActions, type HandlerWrapper, mergeHandlers, wrapHandlers } from "./compose.ts";
+export {
+  defineAction,
+  defineActions,
+  type HandlerWrapper,
+  mergeHandlers,
+  wrapHandlers,
+} from "./compose.ts";
 export { type MetaInfo, withMetaActions } from "./meta.ts";
 export { echoOf, parseActionRequest } from "./parse_request.ts";
 export { failed, isActionResult, isFailure, ok } from "./result.ts";
@@ -58,9 +64,11 @@ export type {
   ActionSpec,
   AnyActionHandlers,
   ConnectionKind,
+  DefinedAction,
   Failure,
   Ok,
   RequestContext,
+  WithActions,
 } from "./types.ts";
 export {
   createValidators,

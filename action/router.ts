@@ -15,6 +15,7 @@ import type {
   ActionResult,
   ActionRouter,
   AnyActionHandlers,
+  Failure,
   RequestContext,
 } from "./types.ts";
 
@@ -57,13 +58,19 @@ export type ParamsValidator = (params: Record<string, unknown>) => unknown;
  *
  * @example
  * ```ts
- * import { ok, type ActionRouterOptions } from "@libob/libob";
+ * import { defineActions, ok, type ActionRouterOptions } from "@libob/libob";
  *
- * const options: ActionRouterOptions = { handlers: { ping: () => ok("pong") }, bots: () => [] };
+ * const options: ActionRouterOptions = {
+ *   handlers: defineActions({ delete_message: () => ok(null) }),
+ *   bots: () => [],
+ * };
  * ```
  */
 export interface ActionRouterOptions {
-  /** The handler record, already merged (see {@linkcode mergeHandlers}). */
+  /**
+   * The handler record, already merged (see {@linkcode mergeHandlers}), its
+   * types erased: type it where it is written, with {@linkcode defineActions}.
+   */
   handlers: AnyActionHandlers;
   /** The bots this router serves, read on every request. */
   bots: () => readonly BotSelf[];
@@ -73,6 +80,15 @@ export interface ActionRouterOptions {
   validators?: { readonly [action: string]: ParamsValidator | undefined };
   /** Deepest nesting of objects and arrays accepted in `params`; deeper → 10001. Default 64. */
   maxDepth?: number;
+  /**
+   * Maps what a handler or validator throws (or rejects with), when it is
+   * not a {@linkcode Failure}, to the failure to answer with: one place where
+   * a bridge turns its platform's errors into 34xxx/35xxx/36xxx. Return
+   * `undefined` for the default, 20002 with the error logged. A `mapError`
+   * that throws, or returns neither a failure nor `undefined`, is logged and
+   * the answer is 20002.
+   */
+  mapError?: (error: unknown) => Failure | undefined;
 }
 
 /**
@@ -85,25 +101,57 @@ export interface ActionRouterOptions {
  *   (REQ-06);
  * - the handler's result, or a thrown {@linkcode Failure};
  * - 20001 when the handler returns something that is not a result, 20002 when
- *   it throws anything else (RESP-03), with the error logged, never sent.
+ *   it throws anything else (RESP-03), with the error logged, never sent,
+ *   unless `mapError` maps it to a failure.
+ *
+ * The router is the untyped layer under `createOneBot`: it takes any
+ * {@linkcode AnyActionHandlers} record, for the meta actions and merged
+ * records to fit. `createOneBot` checks inline handlers against the action
+ * table; a record given to the router directly gets its types from
+ * {@linkcode defineActions}.
  *
  * @param options The handlers, the bots and the optional validators.
  * @returns The router.
+ * @throws {RangeError} When `maxDepth` is not an integer > 0.
+ * @throws {TypeError} When `mapError` is not a function.
  *
  * @example Routing a request without any network
  * ```ts
- * import { createActionRouter, ok } from "@libob/libob";
+ * import { createActionRouter, defineActions, ok } from "@libob/libob";
  * import { expect } from "expect";
  *
  * const router = createActionRouter({
- *   handlers: { ping: () => ok("pong") },
+ *   handlers: defineActions({
+ *     get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }),
+ *   }),
  *   bots: () => [{ platform: "demo", user_id: "bot" }],
  * });
  * const response = await router(
- *   { action: "ping", params: {}, echo: "1" },
+ *   { action: "get_self_info", params: {}, echo: "1" },
  *   { connection: "http" },
  * );
- * expect(response).toEqual({ status: "ok", retcode: 0, data: "pong", message: "", echo: "1" });
+ * expect(response).toMatchObject({ status: "ok", data: { user_name: "Bot" }, echo: "1" });
+ * ```
+ *
+ * @example Mapping a platform's errors (mapError)
+ * ```ts
+ * import { createActionRouter, defineActions, failed, RETCODE } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * const router = createActionRouter({
+ *   handlers: defineActions({
+ *     delete_message: () => {
+ *       throw new RangeError("rate limited");
+ *     },
+ *   }),
+ *   bots: () => [{ platform: "demo", user_id: "bot" }],
+ *   mapError: (error) => error instanceof RangeError ? failed(RETCODE.I_AM_TIRED) : undefined,
+ * });
+ * const response = await router(
+ *   { action: "delete_message", params: { message_id: "1" } },
+ *   { connection: "http" },
+ * );
+ * expect(response.retcode).toBe(36000);
  * ```
  */
 export function createActionRouter(options: ActionRouterOptions): ActionRouter {
@@ -113,7 +161,45 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
       `Cannot create action router: maxDepth must be an integer > 0: current value is ${maxDepth}`,
     );
   }
+  const { mapError } = options;
+  if (mapError !== undefined && typeof mapError !== "function") {
+    throw new TypeError(
+      `Cannot create action router: mapError must be a function: current type is ${typeof mapError}`,
+    );
+  }
   const log = logger("router");
+
+  /** The answer to a thrown value: itself if a failure, else what `mapError` makes of it. */
+  function failureOf(error: unknown, action: string): Failure {
+    if (isFailure(error)) return error;
+    const mapped = mapThrown(error, action);
+    if (mapped !== undefined) return mapped;
+    log.error("Handler for {action} threw: {error}", { action, error });
+    return failed(RETCODE.INTERNAL_HANDLER_ERROR, `the handler for ${clip(action)} failed`);
+  }
+
+  /** `mapError`'s failure for `error`, isolated: a throw or a wrong value is logged. */
+  function mapThrown(error: unknown, action: string): Failure | undefined {
+    if (mapError === undefined) return undefined;
+    try {
+      const mapped: unknown = mapError(error);
+      if (isFailure(mapped)) {
+        log.debug("Handler for {action} threw {error}: mapped to {retcode}", {
+          action,
+          error,
+          retcode: mapped.retcode,
+        });
+        return mapped;
+      }
+      if (mapped instanceof Promise) mapped.catch(() => {}); // it is synchronous: never awaited
+      if (mapped !== undefined) {
+        log.error("mapError returned {mapped} for {action}: not a failure", { action, mapped });
+      }
+    } catch (mapperError) {
+      log.error("mapError threw for {action}: {mapperError}", { action, mapperError });
+    }
+    return undefined;
+  }
 
   async function run(request: unknown, connection: RequestContext): Promise<ActionResult<unknown>> {
     const parsed = parseActionRequest(request);
@@ -147,9 +233,7 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
       });
       return failed(RETCODE.BAD_HANDLER, `the handler for ${clip(action)} returned no result`);
     } catch (error) {
-      if (isFailure(error)) return error;
-      log.error("Handler for {action} threw: {error}", { action, error });
-      return failed(RETCODE.INTERNAL_HANDLER_ERROR, `the handler for ${clip(action)} failed`);
+      return failureOf(error, action);
     }
   }
 

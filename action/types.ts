@@ -5,7 +5,9 @@
  * @module
  */
 
+import type { ExtensionName } from "../event/extension.ts";
 import type { BotSelf } from "../event/types.ts";
+import type { ParamsValidator } from "./router.ts";
 
 /**
  * A parsed, well-formed action request (§2.2).
@@ -220,8 +222,8 @@ export type ActionMap = { [action: string]: ActionSpec };
 
 /**
  * A record of handlers for the actions of table `M`. Every key is optional:
- * an action without a handler answers 10002. This is the one mapped type
- * of the library (design.md §4).
+ * an action without a handler (or with `undefined`) answers 10002. This is
+ * the one mapped type of handlers (design.md §4).
  *
  * @typeParam M The action table.
  *
@@ -235,7 +237,64 @@ export type ActionMap = { [action: string]: ActionSpec };
  * ```
  */
 export type ActionHandlers<M extends { [A in keyof M]: ActionSpec }> = {
-  [A in keyof M & string]?: ActionHandler<M[A]["params"], M[A]["data"]>;
+  [A in keyof M & string]?: ActionHandler<M[A]["params"], M[A]["data"]> | undefined;
+};
+
+/**
+ * An extended action defined in one place by {@linkcode defineAction}: its
+ * prefixed name, the validator built from its schema, and its handler. Give
+ * it to `createOneBot({ actions: [...] })`.
+ *
+ * @typeParam N The action name, `<prefix>.<name>` (EXT-01, EXT-16).
+ * @typeParam P The params the handler receives: the schema's output.
+ * @typeParam D The data of the handler's `ok(...)`.
+ *
+ * @example
+ * ```ts
+ * import { defineAction, type DefinedAction, ok } from "@libob/libob";
+ * import * as v from "valibot";
+ *
+ * const setTopic: DefinedAction<"acme.set_topic", { topic: string }, null> = defineAction(
+ *   "acme.set_topic",
+ *   v.object({ topic: v.string() }),
+ *   () => ok(null),
+ * );
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export interface DefinedAction<N extends ExtensionName = ExtensionName, P = any, D = unknown> {
+  /** The action name. */
+  readonly name: N;
+  /** Checks and converts the params before the handler runs (10003 on an issue). */
+  readonly validate: ParamsValidator;
+  /** The implementation, which only ever sees validated params. */
+  readonly handler: ActionHandler<P, D>;
+}
+
+/**
+ * The action table `M` with the actions `A` of {@linkcode defineAction} added:
+ * the table a OneBot built with `createOneBot({ actions })` serves. An array
+ * whose names are not known literally (`DefinedAction[]`) adds nothing.
+ *
+ * @typeParam M The action table, e.g. {@linkcode StandardActions}.
+ * @typeParam A The defined actions.
+ *
+ * @example
+ * ```ts
+ * import { defineAction, ok, type StandardActions, type WithActions } from "@libob/libob";
+ * import * as v from "valibot";
+ *
+ * const setTopic = defineAction("acme.set_topic", v.object({ topic: v.string() }), () => ok(null));
+ * type Table = WithActions<StandardActions, [typeof setTopic]>;
+ * const spec: Table["acme.set_topic"] = { params: { topic: "news" }, data: null };
+ * ```
+ */
+export type WithActions<M, A extends readonly DefinedAction[]> = {
+  [N in keyof M | (ExtensionName extends A[number]["name"] ? never : A[number]["name"])]: N extends
+    keyof M ? M[N]
+    : Extract<A[number], { name: N }> extends DefinedAction<ExtensionName, infer P, infer D>
+      ? { params: P; data: D }
+    : never;
 };
 
 /**
@@ -259,10 +318,10 @@ export type AnyActionHandlers = {
  *
  * @example
  * ```ts
- * import { createActionRouter, ok, type ActionRouter } from "@libob/libob";
+ * import { createActionRouter, defineActions, ok, type ActionRouter } from "@libob/libob";
  *
  * const router: ActionRouter = createActionRouter({
- *   handlers: { ping: () => ok("pong") },
+ *   handlers: defineActions({ delete_message: () => ok(null) }),
  *   bots: () => [],
  * });
  * ```

@@ -214,10 +214,12 @@ export const STANDARD_VALIDATORS: StandardValidators = Object.freeze(createValid
 
 /**
  * Turns any Standard Schema v1 schema (valibot, zod, arktype…) into a
- * validator for the router, e.g. for your own extended actions. The
- * schema's output becomes the handler's params; its first issue becomes
- * 10003 with the message `"<dotted.path>: <issue message>"`. Asynchronous
- * schemas are awaited by the router.
+ * validator for the router. The schema's output becomes the handler's
+ * params; its first issue becomes 10003 with the message
+ * `"<dotted.path>: <issue message>"`. Asynchronous schemas are awaited by
+ * the router. For an extended action, {@linkcode defineAction} uses it and
+ * keeps name, schema and handler together; use it directly for the
+ * `validators` option.
  *
  * @param schema The schema of the action's params.
  * @returns The validator.

@@ -7,7 +7,15 @@
 //              adds a webhook, BENCH_REVERSE_URL a reverse WebSocket, BENCH_EVENT_BUFFER_SIZE
 //              sets the get_latest_events buffer (default 0: unlimited), BENCH_HEARTBEAT_MS
 //              turns heartbeats on. Run with --v8-flags=--expose-gc for bench.memory to GC first.
-import { createEvent, createOneBot, encodeMsgpack, LIBOB_VERSION, ok } from "../mod.ts";
+import * as v from "valibot";
+import {
+  createEvent,
+  createOneBot,
+  defineAction,
+  encodeMsgpack,
+  LIBOB_VERSION,
+  ok,
+} from "../mod.ts";
 
 const kind = Deno.args[0];
 const VERSION = { impl: "libob-bench", version: LIBOB_VERSION, onebot_version: "12" };
@@ -49,6 +57,30 @@ function libob(): Deno.ServeHandler {
   const reverse = Deno.env.get("BENCH_REVERSE_URL");
   const heartbeat = Number(Deno.env.get("BENCH_HEARTBEAT_MS") ?? "0");
   let emitted = 0; // "bench.n": one running number over every emitted event
+  const benchEmit = defineAction(
+    "bench.emit",
+    v.object({ count: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0)), 1) }),
+    ({ count }) => {
+      for (let seq = 0; seq < count; seq++) {
+        onebot.emit(createEvent({
+          type: "notice",
+          detail_type: "bench.tick",
+          self,
+          "bench.seq": seq,
+          "bench.n": emitted++,
+          "bench.t": performance.timeOrigin + performance.now(),
+        }));
+      }
+      return ok(null);
+    },
+  );
+  const benchRss = defineAction("bench.rss", v.object({}), () => ok(Deno.memoryUsage().rss));
+  const benchMemory = defineAction("bench.memory", v.object({}), () => {
+    // Exposed by --v8-flags=--expose-gc: collect first, so heapUsed is what is live.
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed } = Deno.memoryUsage();
+    return ok({ rss, heapUsed, emitted });
+  });
   const onebot = createOneBot({
     impl: "libob-bench",
     version: LIBOB_VERSION,
@@ -57,29 +89,7 @@ function libob(): Deno.ServeHandler {
     ...(webhook ? { httpWebhook: [{ url: webhook, timeout: 0 }] } : {}),
     ...(reverse ? { websocketReverse: [{ url: reverse, reconnectInterval: 500 }] } : {}),
     ...(heartbeat > 0 ? { heartbeat: { interval: heartbeat } } : {}),
-    handlers: {
-      "bench.emit": (params: { count?: number }) => {
-        const count = params.count ?? 1;
-        for (let seq = 0; seq < count; seq++) {
-          onebot.emit(createEvent({
-            type: "notice",
-            detail_type: "bench.tick",
-            self,
-            "bench.seq": seq,
-            "bench.n": emitted++,
-            "bench.t": performance.timeOrigin + performance.now(),
-          }));
-        }
-        return ok(null);
-      },
-      "bench.rss": () => ok(Deno.memoryUsage().rss),
-      "bench.memory": () => {
-        // Exposed by --v8-flags=--expose-gc: collect first, so heapUsed is what is live.
-        (globalThis as { gc?: () => void }).gc?.();
-        const { rss, heapUsed } = Deno.memoryUsage();
-        return ok({ rss, heapUsed, emitted });
-      },
-    },
+    actions: [benchEmit, benchRss, benchMemory],
   });
   return onebot.fetch;
 }

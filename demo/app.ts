@@ -12,11 +12,11 @@ import {
   type FileStore,
   type FrameTap,
   LIBOB_VERSION,
-  mergeHandlers,
   type OneBot,
+  type StandardActions,
 } from "../mod.ts";
 import type { DemoConfig } from "./config.ts";
-import { createDemoHandlers, DEMO_VALIDATORS } from "./handlers.ts";
+import { createDemoHandlers, DEMO_VALIDATORS, type DemoActions } from "./handlers.ts";
 import { createDemoPlatform, type DemoPlatform } from "./platform.ts";
 
 /**
@@ -104,16 +104,16 @@ export function createDemo(options: DemoOptions = {}): OneBot {
   const self = { platform: DEMO_PLATFORM, user_id: platform.bot.user_id };
   // The handlers emit through the OneBot they are part of: they run only
   // once it serves requests, so `onebot` is always initialised by then.
-  const onebot: OneBot = createOneBot({
+  const onebot: OneBot = createOneBot<StandardActions & DemoActions>({
     impl: DEMO_IMPL,
     version: LIBOB_VERSION,
     bots: [{ self, online: true }],
-    handlers: mergeHandlers(
-      createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
+    handlers: {
+      ...createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
       // The defaults: upload_file never fetches loopback or private addresses, and no file
       // (fragmented ones included) may exceed the store's capacity.
-      createFileActions({ store: files }),
-    ),
+      ...createFileActions({ store: files }),
+    },
     validators: DEMO_VALIDATORS,
     ...connections,
   });

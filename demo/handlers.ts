@@ -362,7 +362,7 @@ export function validateGetMessages(params: Record<string, unknown>): GetMessage
  * expect(Object.keys(DEMO_VALIDATORS)).toContain("demo.simulate_message");
  * ```
  */
-export const DEMO_VALIDATORS: { readonly [action: string]: ParamsValidator } = {
+export const DEMO_VALIDATORS: { readonly [A in keyof DemoActions]: ParamsValidator } = {
   "demo.simulate_message": validateSimulateMessage,
   "demo.get_messages": validateGetMessages,
   "demo.simulate_delete": schemaValidator(

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ActionResponse, ActionSpec } from "../action/types.ts";
+import type { ActionResponse, ActionSpec, DefinedAction, WithActions } from "../action/types.ts";
 import type { StandardActions } from "../action/standard.ts";
 import { decodeMsgpack, encodeMsgpack, type Encoding, MEDIA_TYPE } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
@@ -15,6 +15,9 @@ import { createOneBot, type OneBot, type OneBotOptions } from "../onebot.ts";
  * Options of {@linkcode createTestKit}: those of {@linkcode createOneBot}
  * without the network connections, which the kit replaces.
  *
+ * @typeParam M The action table the handlers are checked against.
+ * @typeParam A The actions of `defineAction`, inferred from `actions`.
+ *
  * @example
  * ```ts
  * import type { TestKitOptions } from "@libob/libob/testing";
@@ -22,8 +25,11 @@ import { createOneBot, type OneBot, type OneBotOptions } from "../onebot.ts";
  * const options: TestKitOptions = { impl: "my-impl", version: "1.0.0", handlers: {} };
  * ```
  */
-export type TestKitOptions = Omit<
-  OneBotOptions,
+export type TestKitOptions<
+  M extends { [K in keyof M]: ActionSpec } = StandardActions,
+  A extends readonly DefinedAction[] = readonly DefinedAction[],
+> = Omit<
+  OneBotOptions<M, A>,
   "http" | "websocket" | "httpWebhook" | "websocketReverse" | "accessToken"
 >;
 
@@ -88,9 +94,12 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
 }
 
 /**
- * Creates a test kit around a new OneBot built from `options`.
+ * Creates a test kit around a new OneBot built from `options`. Inline
+ * handlers are checked as by `createOneBot`, and `call` knows the table's
+ * actions and the `actions` of `defineAction`.
  *
- * @typeParam M The action table.
+ * @typeParam M The action table; `StandardActions` by default.
+ * @typeParam A The defined actions, inferred from `actions`.
  * @param options The OneBot options without network connections.
  * @returns The kit; `await using` disposes the OneBot.
  *
@@ -117,9 +126,10 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
  * expect(kit.events.map((e) => e.detail_type)).toEqual(["friend_increase"]);
  * ```
  */
-export function createTestKit<M extends { [A in keyof M]: ActionSpec } = StandardActions>(
-  options: TestKitOptions,
-): TestKit<M> {
+export function createTestKit<
+  M extends { [K in keyof M]: ActionSpec } = StandardActions,
+  A extends readonly DefinedAction[] = readonly DefinedAction[],
+>(options: TestKitOptions<M, A>): TestKit<WithActions<M, A>> {
   const onebot = createOneBot({
     ...options,
     http: { eventBufferSize: 0 },

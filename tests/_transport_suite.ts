@@ -9,6 +9,7 @@
 
 import { expect } from "expect";
 import { ok } from "../action/result.ts";
+import type { StandardActions } from "../action/standard.ts";
 import type { ActionResponse } from "../action/types.ts";
 import type { OneBotOptions } from "../onebot.ts";
 
@@ -23,18 +24,26 @@ export interface TransportCaller {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** The actions of {@linkcode suiteOptions}: the standard ones plus a few that misbehave. */
+export type SuiteActions = StandardActions & {
+  echo_params: { params: Record<string, unknown>; data: Record<string, unknown> };
+  nothing: { params: Record<string, never>; data: null };
+  explode: { params: Record<string, never>; data: never };
+  bad_result: { params: Record<string, never>; data: never };
+};
+
 /**
  * The `createOneBot` options every transport uses (its connections are the
  * transport's business): one bot and a few handlers that misbehave on
  * purpose.
  */
-export function suiteOptions(): OneBotOptions {
+export function suiteOptions(): OneBotOptions<SuiteActions> {
   return {
     impl: "suite-impl",
     version: "9.8.7",
     bots: [{ self: { ...SUITE_SELF }, online: true }],
     handlers: {
-      echo_params: (params: Record<string, unknown>) => ok(params),
+      echo_params: (params) => ok(params),
       nothing: () => ok(null),
       explode: () => {
         throw new Error("kaboom");

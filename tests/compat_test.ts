@@ -10,6 +10,7 @@ import { createActionRouter } from "../action/router.ts";
 import { failed, ok } from "../action/result.ts";
 import { connectEvent } from "../event/meta.ts";
 import type { Event } from "../event/types.ts";
+import type { StandardActions } from "../action/standard.ts";
 import { createOneBot, type OneBotOptions } from "../onebot.ts";
 import { openClient, serve, serveApp, within } from "./_loopback.ts";
 
@@ -184,14 +185,17 @@ Deno.test("createOneBot() passes websocketReverse subprotocols and compat.metaSe
   expect(await peer.nextEvent()).toMatchObject({ detail_type: "status_update", self: alice });
 });
 
-/** One bot, `send_message`, and `greet`, whose optional `name` must be a string when present. */
-function lenientOptions(compat: OneBotOptions["compat"]): OneBotOptions {
+/** `greet`, whose optional `name` must be a string when present. */
+type GreetActions = StandardActions & { greet: { params: { name?: string }; data: string } };
+
+/** One bot, `send_message`, and `greet`. */
+function lenientOptions(compat: OneBotOptions["compat"]): OneBotOptions<GreetActions> {
   return {
     impl: "my-impl",
     version: "1.2.3",
     bots: [{ self: alice, online: true }],
     handlers: {
-      greet: (params: { name?: string }) => ok(`hello ${params.name ?? "you"}`),
+      greet: (params) => ok(`hello ${params.name ?? "you"}`),
       send_message: () => ok({ message_id: "m", time: 0 }),
     },
     validators: {

@@ -3,11 +3,14 @@
 // greeting's connect version (§3.4). WebSocket and webhook behaviour is tested in
 // tests/connection/websocket*_test.ts and tests/connection/webhook_test.ts.
 import { expect } from "expect";
-import { ok } from "../action/result.ts";
-import type { ActionContext, ActionResponse } from "../action/types.ts";
+import * as v from "valibot";
+import { defineAction } from "../action/compose.ts";
+import { failed, ok } from "../action/result.ts";
+import type { StandardActions } from "../action/standard.ts";
+import type { ActionResponse, WithActions } from "../action/types.ts";
 import type { EventSink } from "../connection/types.ts";
 import { createEvent } from "../event/create.ts";
-import type { Event } from "../event/types.ts";
+import type { BotSelf, Event } from "../event/types.ts";
 import { createOneBot, NAME_REGEXP, type OneBotOptions } from "../onebot.ts";
 import { openClient, serve, serveApp, within } from "./_loopback.ts";
 import { captureLogs } from "./_logs.ts";
@@ -15,8 +18,14 @@ import { captureLogs } from "./_logs.ts";
 const alice = { platform: "demo", user_id: "alice" };
 const bob = { platform: "demo", user_id: "bob" };
 
+/** The standard actions and the test's own. */
+type TestActions = StandardActions & {
+  whoami: { params: Record<string, never>; data: BotSelf | null };
+  "demo.ping": { params: Record<string, never>; data: string };
+};
+
 /** Options for a OneBot with one bot and no forward WebSocket. */
-function options(extra: Partial<OneBotOptions> = {}): OneBotOptions {
+function options(extra: Partial<OneBotOptions<TestActions>> = {}): OneBotOptions<TestActions> {
   return {
     impl: "my-impl",
     version: "1.2.3",
@@ -392,8 +401,9 @@ Deno.test("OneBot.updateBot() refuses a bot whose platform is not in the name fo
 });
 
 Deno.test("OneBot bots drive self resolution: 10101 with two bots and no self, 10102 for an unknown one (REQ-02..05)", async () => {
-  const handlers = { whoami: (_: unknown, context: ActionContext) => ok(context.self ?? null) };
-  await using onebot = createOneBot(options({ handlers }));
+  await using onebot = createOneBot(options({
+    handlers: { whoami: (_, context) => ok(context.self ?? null) },
+  }));
   expect((await action(onebot.fetch, "whoami")).data).toEqual(alice);
   onebot.updateBot({ self: bob, online: true });
   expect((await action(onebot.fetch, "whoami")).retcode).toBe(10101);
@@ -433,6 +443,137 @@ Deno.test("OneBot get_supported_actions lists the handlers plus the meta actions
   for (const name of supported) {
     expect((await action(onebot.fetch, name, { message_id: "1" })).retcode).not.toBe(10002);
   }
+});
+
+// ---- extended actions (defineAction) and mapError (issue 13) ------------------------------
+
+const setTopic = defineAction(
+  "acme.set_topic",
+  v.object({ channel_id: v.string(), topic: v.pipe(v.string(), v.maxLength(10)) }),
+  ({ channel_id, topic }) => ok({ channel_id, topic: topic.toUpperCase() }),
+);
+
+Deno.test("createOneBot({ actions }) serves a defineAction over HTTP, its params checked by its schema (EXT-16, §2.4 10003)", async () => {
+  await using onebot = createOneBot({ ...options(), actions: [setTopic] });
+  await using server = serve(onebot.fetch);
+  expect(await action(server.url, "acme.set_topic", { channel_id: "c1", topic: "news" }))
+    .toEqual({ status: "ok", retcode: 0, data: { channel_id: "c1", topic: "NEWS" }, message: "" });
+  for (
+    const [params, message] of [
+      [{ channel_id: "c1", topic: 5 }, /^topic: /],
+      [{ channel_id: "c1" }, /^topic: /],
+      [{ channel_id: "c1", topic: "far too long" }, /^topic: /],
+      [{ topic: "news" }, /^channel_id: /],
+    ] as const
+  ) {
+    const response = await action(server.url, "acme.set_topic", params);
+    expect(response.retcode).toBe(10003);
+    expect(response.message).toMatch(message);
+  }
+  const supported = (await action(server.url, "get_supported_actions")).data as string[];
+  expect(supported).toContain("acme.set_topic");
+});
+
+Deno.test("createOneBot() refuses an actions entry not made by defineAction (TypeError)", () => {
+  for (
+    const entry of [
+      null,
+      { name: "acme.x", handler: () => ok(null) },
+      { name: "nodot", validate: () => ({}), handler: () => ok(null) },
+    ]
+  ) {
+    expect(() => createOneBot({ ...options(), actions: [entry as unknown as typeof setTopic] }))
+      .toThrow(new TypeError("Cannot create OneBot: actions[0] must come from defineAction()"));
+  }
+  expect(() => createOneBot({ ...options(), actions: setTopic as unknown as [] })).toThrow(
+    TypeError,
+  );
+});
+
+Deno.test("createOneBot() refuses an action defined twice: in actions, handlers or validators (TypeError)", () => {
+  const twice = new TypeError(
+    "Cannot create OneBot: action acme.set_topic is defined twice (in actions, handlers or validators)",
+  );
+  expect(() => createOneBot({ ...options(), actions: [setTopic, setTopic] })).toThrow(twice);
+  // The same action in the table too: it compiles, but is refused.
+  type TopicActions = WithActions<StandardActions, [typeof setTopic]>;
+  expect(() =>
+    createOneBot<TopicActions>({
+      ...options(),
+      handlers: { "acme.set_topic": (params) => ok(params) },
+      actions: [setTopic],
+    })
+  ).toThrow(twice);
+  expect(() =>
+    createOneBot<TopicActions>({
+      ...options(),
+      validators: { "acme.set_topic": undefined },
+      actions: [setTopic],
+    })
+  ).toThrow(twice);
+});
+
+/** A platform client's error, as a bridge's handlers let it propagate. */
+function platformError(status: number): Error {
+  return Object.assign(new Error(`platform answered ${status}`), { status });
+}
+
+Deno.test("createOneBot({ mapError }) maps what handlers throw to retcodes in one place, over HTTP (issue 13 item 6, §2.4)", async () => {
+  const seen: unknown[] = [];
+  await using onebot = createOneBot({
+    ...options(),
+    handlers: {
+      delete_message: ({ message_id }) => {
+        throw platformError(Number(message_id));
+      },
+      async get_user_info({ user_id }) {
+        await Promise.resolve();
+        throw platformError(Number(user_id));
+      },
+      leave_group: () => {
+        throw failed(35002, "group_id: not a member");
+      },
+    },
+    mapError(error) {
+      seen.push(error);
+      const status = (error as { status?: number }).status;
+      return status === 404 ? failed(35001, "no such thing") : undefined;
+    },
+  });
+  await using server = serve(onebot.fetch);
+  for (
+    const [name, param] of [["delete_message", "message_id"], ["get_user_info", "user_id"]] as const
+  ) {
+    expect(await action(server.url, name, { [param]: "404" }, { echo: "1" })).toEqual({
+      status: "failed",
+      retcode: 35001,
+      data: null,
+      message: "no such thing",
+      echo: "1",
+    });
+    expect((await action(server.url, name, { [param]: "500" })).retcode).toBe(20002);
+  }
+  expect((await action(server.url, "leave_group", { group_id: "g" })).message)
+    .toBe("group_id: not a member");
+  expect(seen.map((error) => (error as { status: number }).status)).toEqual([404, 500, 404, 500]);
+});
+
+Deno.test("createOneBot({ mapError }) isolates a mapError that throws: 20002, never a crash (issue 13 item 6)", async () => {
+  await using onebot = createOneBot({
+    ...options(),
+    handlers: {
+      delete_message: () => {
+        throw platformError(404);
+      },
+    },
+    mapError() {
+      throw new Error("mapper bug");
+    },
+  });
+  await using server = serve(onebot.fetch);
+  const response = await action(server.url, "delete_message", { message_id: "1" });
+  expect(response.retcode).toBe(20002);
+  expect(response.message).toBe("the handler for delete_message failed");
 });
 
 // ---- emit (EV-01) and the greeting (§3.4) -------------------------------------------------

@@ -2,7 +2,8 @@
 // handler → handler (design.md §8), and the merged keys are exactly the implemented
 // actions, which get_supported_actions relies on (META-01).
 import { expect } from "expect";
-import { defineActions, mergeHandlers, wrapHandlers } from "../../action/compose.ts";
+import * as v from "valibot";
+import { defineAction, defineActions, mergeHandlers, wrapHandlers } from "../../action/compose.ts";
 import { failed, ok } from "../../action/result.ts";
 import { createActionRouter } from "../../action/router.ts";
 import type { ActionContext, AnyActionHandlers } from "../../action/types.ts";
@@ -82,4 +83,41 @@ Deno.test("defineActions() returns the same record, unchanged (design.md §4)", 
     get_self_info: () => ok({ user_id: "1", user_name: "b", user_displayname: "" }),
   };
   expect(defineActions(handlers)).toBe(handlers);
+});
+
+// ---- defineAction (issue 13 item 2) -------------------------------------------------------
+
+const topicSchema = v.object({ topic: v.string() });
+
+Deno.test("defineAction() returns a frozen { name, validate, handler } whose validate runs the schema (EXT-16, §2.4 10003)", async () => {
+  const handler = ({ topic }: { topic: string }) => ok(topic);
+  const action = defineAction("acme.set_topic", topicSchema, handler);
+  expect(action.name).toBe("acme.set_topic");
+  expect(action.handler).toBe(handler);
+  expect(Object.isFrozen(action)).toBe(true);
+  expect(action.validate({ topic: "news", extra: 1 })).toEqual({ topic: "news" });
+  expect(action.validate({ topic: 5 })).toMatchObject({ status: "failed", retcode: 10003 });
+  expect(await action.handler({ topic: "news" }, context)).toEqual(ok("news"));
+});
+
+Deno.test("defineAction() refuses a name that is not <prefix>.<name> with a [_a-z]+ prefix (TypeError; EXT-01, EXT-03)", () => {
+  for (const name of ["Acme.set_topic", ".set_topic", "acme.", "go-cqhttp.x", "a1.x"] as const) {
+    expect(() => defineAction(name, topicSchema, () => ok(null))).toThrow(
+      new TypeError(
+        `Cannot define action: name must be <prefix>.<name> with a prefix matching /^[_a-z]+$/ (EXT-01): current value is ${name}`,
+      ),
+    );
+  }
+  // Without a dot it does not compile; a caller without types still gets the TypeError.
+  expect(() => defineAction("nodot" as `${string}.${string}`, topicSchema, () => ok(null)))
+    .toThrow(TypeError);
+  expect(defineAction("go_cqhttp.get_word_slices", topicSchema, () => ok(null)).name)
+    .toBe("go_cqhttp.get_word_slices");
+});
+
+Deno.test("defineAction() refuses a schema without ~standard and a handler that is not a function (TypeError)", () => {
+  expect(() => defineAction("acme.x", {} as typeof topicSchema, () => ok(null))).toThrow(TypeError);
+  expect(() => defineAction("acme.x", topicSchema, "handler" as never)).toThrow(
+    new TypeError("Cannot define action acme.x: handler must be a function"),
+  );
 });

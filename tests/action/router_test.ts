@@ -11,6 +11,7 @@ import type {
   ConnectionKind,
 } from "../../action/types.ts";
 import type { BotSelf } from "../../event/types.ts";
+import { captureLogs } from "../_logs.ts";
 
 const alice: BotSelf = { platform: "demo", user_id: "alice" };
 const bob: BotSelf = { platform: "demo", user_id: "bob" };
@@ -311,6 +312,115 @@ Deno.test("createActionRouter() uses a thrown or rejected failed(...) as the ans
     message: "no such user",
   });
   expect((await route({ action: "rejects", params: {} }, http)).retcode).toBe(10003);
+});
+
+// ---- mapError (issue 13 item 6) -----------------------------------------------------------
+
+/** A platform client's error: what a bridge's handlers let propagate. */
+function platformError(status: number): Error {
+  return Object.assign(new Error(`platform answered ${status}`), { status });
+}
+
+/** Maps 404 to 35001 and 429 to 36000; anything else to the default. */
+function mapPlatformError(error: unknown) {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (status === 404) return failed(35001, "message_id: no such message");
+  if (status === 429) return failed(36000, "rate limited");
+  return undefined;
+}
+
+/** A router whose actions throw or reject the given values, with `mapError`. */
+function mappingRouter(mapError: (error: unknown) => unknown) {
+  return createActionRouter({
+    handlers: {
+      throws: ({ status }: { status: number }) => {
+        throw platformError(status);
+      },
+      rejects: ({ status }: { status: number }) => Promise.reject(platformError(status)),
+      fails: () => {
+        throw failed(10003, "thrown failure");
+      },
+    },
+    bots: () => [alice],
+    mapError: mapError as (error: unknown) => ReturnType<typeof failed> | undefined,
+  });
+}
+
+Deno.test("createActionRouter() answers mapError's failure for a thrown or rejected error (issue 13 item 6, §2.4 35xxx/36xxx)", async () => {
+  const route = mappingRouter(mapPlatformError);
+  for (const action of ["throws", "rejects"]) {
+    expect(await route({ action, params: { status: 404 }, echo: "e" }, http)).toEqual({
+      status: "failed",
+      retcode: 35001,
+      data: null,
+      message: "message_id: no such message",
+      echo: "e",
+    });
+    expect((await route({ action, params: { status: 429 } }, http)).retcode).toBe(36000);
+  }
+});
+
+Deno.test("createActionRouter() answers 20002, the error logged, when mapError returns undefined (issue 13 item 6, RESP-03)", async () => {
+  using logs = captureLogs();
+  const route = mappingRouter(mapPlatformError);
+  const response = await route({ action: "throws", params: { status: 500 } }, http);
+  expect(response).toEqual({
+    status: "failed",
+    retcode: 20002,
+    data: null,
+    message: "the handler for throws failed",
+  });
+  expect(logs.text().some((line) => line.includes("platform answered 500"))).toBe(true);
+});
+
+Deno.test("createActionRouter() passes a thrown failed(...) through without calling mapError (RESP-03)", async () => {
+  let calls = 0;
+  const route = mappingRouter(() => {
+    calls++;
+    return failed(35000);
+  });
+  expect((await route({ action: "fails", params: {} }, http)).retcode).toBe(10003);
+  expect(calls).toBe(0);
+});
+
+const brokenMappers: [string, (error: unknown) => unknown][] = [
+  ["throws", () => {
+    throw new Error("mapper bug");
+  }],
+  ["returns ok(...)", () => ok(null)],
+  ["returns a failure with a reserved code", () => ({
+    status: "failed",
+    retcode: 40000,
+    data: null,
+    message: "",
+  })],
+  ["returns a promise", () => Promise.resolve(failed(35001))],
+  ["returns a rejected promise", () => Promise.reject(new Error("async mapper"))],
+];
+for (const [name, mapError] of brokenMappers) {
+  Deno.test(`createActionRouter() isolates a mapError that ${name}: 20002, logged (issue 13 item 6)`, async () => {
+    using logs = captureLogs();
+    const route = mappingRouter(mapError);
+    const response = await route({ action: "throws", params: { status: 404 }, echo: "e" }, http);
+    expect(response.retcode).toBe(20002);
+    expectEnvelope(response, "e");
+    expect(logs.text().some((line) => line.includes("mapError"))).toBe(true);
+    expect(logs.text().some((line) => line.includes("platform answered 404"))).toBe(true);
+  });
+}
+
+Deno.test("createActionRouter() refuses a mapError that is not a function (TypeError)", () => {
+  expect(() =>
+    createActionRouter({
+      handlers: {},
+      bots: () => [],
+      mapError: "35001" as unknown as () => undefined,
+    })
+  ).toThrow(
+    new TypeError(
+      "Cannot create action router: mapError must be a function: current type is string",
+    ),
+  );
 });
 
 Deno.test("createActionRouter() never rejects, even when the bot list throws (RESP-03)", async () => {

@@ -1,6 +1,7 @@
 import { decode as decodeMsgpack, encode as encodeMsgpack } from "@msgpack/msgpack";
 import { expect } from "expect";
 import { ok } from "../../action/result.ts";
+import type { StandardActions } from "../../action/standard.ts";
 import type { Frame, FrameTap } from "../../connection/frame.ts";
 import { urlPeer } from "../../connection/frame.ts";
 import { createOneBot, type OneBotOptions } from "../../onebot.ts";
@@ -10,7 +11,12 @@ import { captureLogs } from "../_logs.ts";
 const SELF = { platform: "test", user_id: "bot" };
 const PEER = /^127\.0\.0\.1:\d+$/;
 
-function options(tap: FrameTap, more: Partial<OneBotOptions> = {}): OneBotOptions {
+type PingActions = StandardActions & { ping: { params: Record<string, never>; data: string } };
+
+function options(
+  tap: FrameTap,
+  more: Partial<OneBotOptions<PingActions>> = {},
+): OneBotOptions<PingActions> {
   return {
     impl: "test",
     version: "1.0.0",

@@ -3,7 +3,6 @@
  * raw bytes on a loopback TCP server), and refusals that a log line explains.
  */
 
-import { configureSync, type LogRecord, resetSync } from "@logtape/logtape";
 import { expect } from "expect";
 import { createActionRouter } from "../../action/router.ts";
 import { connectReverseWebSocket } from "../../connection/websocket_reverse.ts";
@@ -17,6 +16,7 @@ import {
 import { createEvent } from "../../event/create.ts";
 import { LIBOB_VERSION } from "../../version.ts";
 import { within } from "../_loopback.ts";
+import { captureLogs } from "../_logs.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
 const router = createActionRouter({ handlers: {}, bots: () => [SELF] });
@@ -108,48 +108,6 @@ function response(status: string, body: string, type = "text/plain; charset=utf-
   return `HTTP/1.1 ${status}\r\nContent-Type: ${type}\r\nContent-Length: ${
     encoder.encode(body).byteLength
   }\r\nConnection: close\r\n\r\n${body}`;
-}
-
-/** Captures every libob log record (tests may configure logtape; the library never does). */
-function captureLogs() {
-  const records: LogRecord[] = [];
-  const waiters: { match: (text: string) => boolean; resolve: () => void }[] = [];
-  configureSync({
-    reset: true,
-    sinks: {
-      memory(record: LogRecord) {
-        records.push(record);
-        for (const waiter of [...waiters]) {
-          if (waiter.match(render(record))) {
-            waiters.splice(waiters.indexOf(waiter), 1);
-            waiter.resolve();
-          }
-        }
-      },
-    },
-    loggers: [
-      { category: ["libob"], sinks: ["memory"], lowestLevel: "debug" },
-      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
-    ],
-  });
-  function render(record: LogRecord): string {
-    return `${record.level} ` +
-      record.message.map((m) => typeof m === "string" ? m : String(m)).join("");
-  }
-  return {
-    records,
-    /** Each record as `level message`, its values filled in. */
-    lines: (): string[] => records.map(render),
-    /** Resolves once a line containing `text` has been logged. */
-    async logged(text: string): Promise<string> {
-      const match = (line: string) => line.includes(text);
-      const line = records.map(render).find(match);
-      if (line !== undefined) return line;
-      await within(new Promise<void>((resolve) => waiters.push({ match, resolve })), text);
-      return records.map(render).find(match)!;
-    },
-    [Symbol.dispose]: resetSync,
-  };
 }
 
 function notice(): ReturnType<typeof createEvent> {

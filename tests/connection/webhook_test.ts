@@ -1,4 +1,3 @@
-import { configureSync, type LogRecord, resetSync } from "@logtape/logtape";
 import { expect } from "expect";
 import {
   createActionRouter,
@@ -10,6 +9,7 @@ import {
   LIBOB_VERSION,
   ok,
 } from "../../mod.ts";
+import { captureLogs } from "../_logs.ts";
 
 const self = { platform: "demo", user_id: "bot" };
 
@@ -61,30 +61,6 @@ function gate(): { promise: Promise<void>; release: () => void } {
   let release!: () => void;
   const promise = new Promise<void>((resolve) => release = resolve);
   return { promise, release };
-}
-
-/** Captures every libob log record (tests may configure logtape; the library never does). */
-function captureLogs() {
-  const records: LogRecord[] = [];
-  configureSync({
-    reset: true,
-    sinks: { memory: (record: LogRecord) => void records.push(record) },
-    loggers: [
-      { category: ["libob"], sinks: ["memory"], lowestLevel: "debug" },
-      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
-    ],
-  });
-  return {
-    records,
-    /** Each record as text, values and properties inspected deeply (causes included). */
-    text(): string[] {
-      return records.map((r) =>
-        r.message.map((m) => typeof m === "string" ? m : Deno.inspect(m, { depth: 8 })).join("") +
-        " " + Deno.inspect(r.properties, { depth: 8 })
-      );
-    },
-    [Symbol.dispose]: resetSync,
-  };
 }
 
 /** A port nothing listens on. */

@@ -1,7 +1,16 @@
 // Shared invariants of the property tests: what a spec-shaped answer is.
 import { expect } from "expect";
 import fc from "fast-check";
-import { isFailureRetcode } from "../../mod.ts";
+import { isFailureRetcode, type StandardActions } from "../../mod.ts";
+
+/** The actions of the fuzzed OneBots besides the standard ones: any params, some misbehave. */
+export type FuzzActions = StandardActions & {
+  ping: { params: Record<string, unknown>; data: string };
+  throws: { params: Record<string, unknown>; data: never };
+  fails: { params: Record<string, unknown>; data: never };
+  echoParams: { params: Record<string, unknown>; data: Record<string, unknown> };
+  slow: { params: Record<string, unknown>; data: string };
+};
 
 /** Runs per property; raise with LIBOB_FUZZ_RUNS for a longer fuzz session. */
 export const RUNS = Number(Deno.env.get("LIBOB_FUZZ_RUNS") ?? "300");

@@ -4,12 +4,18 @@
 import { expect } from "expect";
 import fc from "fast-check";
 import { createOneBot, decodeMsgpack, encodeMsgpack, failed, ok } from "../../mod.ts";
-import { expectEnvelope, expectPrototypesClean, hostileValue, params } from "./_envelope.ts";
+import {
+  expectEnvelope,
+  expectPrototypesClean,
+  type FuzzActions,
+  hostileValue,
+  params,
+} from "./_envelope.ts";
 
 const self = { platform: "fuzz", user_id: "bot" };
 
 function onebot() {
-  return createOneBot({
+  return createOneBot<FuzzActions>({
     impl: "fuzz",
     version: "1.0.0",
     bots: [{ self, online: true }],
@@ -22,7 +28,7 @@ function onebot() {
         throw new Error("boom");
       },
       fails: () => failed(35001),
-      echoParams: (p: unknown) => ok(p),
+      echoParams: (p) => ok(p),
       send_message: () => ok({ message_id: "1", time: 1 }),
       upload_file: () => ok({ file_id: "f" }),
     },

@@ -6,13 +6,19 @@ import { expect } from "expect";
 import fc from "fast-check";
 import { createOneBot, encodeMsgpack, failed, ok } from "../../mod.ts";
 import { openClient, serve } from "../_loopback.ts";
-import { expectEnvelope, expectPrototypesClean, hostileValue, params } from "./_envelope.ts";
+import {
+  expectEnvelope,
+  expectPrototypesClean,
+  type FuzzActions,
+  hostileValue,
+  params,
+} from "./_envelope.ts";
 
 const self = { platform: "fuzz", user_id: "bot" };
 const MAX_FRAME_SIZE = 4096;
 
 function onebot() {
-  return createOneBot({
+  return createOneBot<FuzzActions>({
     impl: "fuzz",
     version: "1.0.0",
     bots: [{ self, online: true }],
@@ -25,7 +31,7 @@ function onebot() {
         throw new Error("boom");
       },
       fails: () => failed(35001),
-      echoParams: (p: unknown) => ok(p),
+      echoParams: (p) => ok(p),
       slow: async () => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         return ok("late");

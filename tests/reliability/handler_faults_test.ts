@@ -3,20 +3,29 @@
 // socket's maxInFlight and its queue, later requests get 36000 at once, with their echo.
 import { expect } from "expect";
 import { ok } from "../../action/result.ts";
+import type { StandardActions } from "../../action/standard.ts";
 import { createOneBot, type OneBot } from "../../onebot.ts";
 import { openClient, serve } from "../_loopback.ts";
 import { SELF, seqEvent, seqOf } from "./_reliability.ts";
 
+/** The actions of {@linkcode faultyBot} besides the standard ones. */
+type FaultyActions = StandardActions & {
+  ping: { params: Record<string, never>; data: string };
+  hang: { params: { n?: number }; data: number | null };
+  throws: { params: Record<string, never>; data: never };
+  throwsLater: { params: Record<string, never>; data: never };
+};
+
 /** A OneBot whose `hang` action waits on `gate`, and whose `throws*` actions throw. */
-function faultyBot(gate: Promise<void>, maxInFlight: number): OneBot {
-  return createOneBot({
+function faultyBot(gate: Promise<void>, maxInFlight: number): OneBot<FaultyActions> {
+  return createOneBot<FaultyActions>({
     impl: "test-impl",
     version: "1.0.0",
     bots: [{ self: SELF, online: true }],
     websocket: { maxInFlight },
     handlers: {
       ping: () => ok("pong"),
-      hang: async ({ n }: { n?: number }) => {
+      hang: async ({ n }) => {
         await gate;
         return ok(n ?? null);
       },
