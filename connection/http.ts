@@ -112,6 +112,7 @@ export function createHttpHandler(
     body: Uint8Array,
     encoding: Encoding,
     peer: string,
+    signal: AbortSignal,
   ): Promise<ActionResponse> {
     let value: unknown;
     try {
@@ -127,7 +128,7 @@ export function createHttpHandler(
       const request = parseActionRequest(value);
       const result = isFailure(request)
         ? request
-        : await pollEvents(events, request.params, maxPollTimeout);
+        : await pollEvents(events, request.params, maxPollTimeout, signal);
       return toResponse(result, echoOf(value));
     }
     return await router(value, { connection: "http" });
@@ -163,7 +164,7 @@ export function createHttpHandler(
     if (body === "failed") {
       response = toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined);
     } else {
-      response = await answer(body, encoding, peer);
+      response = await answer(body, encoding, peer, request.signal);
     }
     tap?.({
       direction: "out",
@@ -206,6 +207,7 @@ async function pollEvents(
   events: EventBuffer,
   params: Record<string, unknown>,
   maxPollTimeout: number,
+  signal: AbortSignal,
 ): Promise<ReturnType<typeof ok> | ReturnType<typeof failed>> {
   const { limit = 0, timeout = 0 } = params;
   for (const [name, value] of [["limit", limit], ["timeout", timeout]] as const) {
@@ -214,7 +216,8 @@ async function pollEvents(
     }
   }
   const seconds = Math.min(timeout as number, maxPollTimeout);
-  return ok(await events.poll(limit as number, seconds * 1000));
+  // A client that gave up (disconnected) takes no events: the next poll gets them.
+  return ok(await events.poll(limit as number, seconds * 1000, signal));
 }
 
 /** Reads the body up to `limit` bytes without buffering more than that. */

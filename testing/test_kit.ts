@@ -1,6 +1,7 @@
 /**
  * An in-process fake application for unit tests of an implementation: call
- * actions and record events without opening a socket.
+ * actions and wait for events without opening a socket, around a new OneBot
+ * or an existing one (a bridge's).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { StandardActions } from "../action/standard.ts";
 import { decodeMsgpack, encodeMsgpack, type Encoding, MEDIA_TYPE } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
 import { createOneBot, type OneBot, type OneBotOptions } from "../onebot.ts";
+import { createMailbox, type EventPredicate, type NextEventOptions } from "./_mailbox.ts";
 
 /**
  * Options of {@linkcode createTestKit}: those of {@linkcode createOneBot}
@@ -26,6 +28,21 @@ export type TestKitOptions = Omit<
   OneBotOptions,
   "http" | "websocket" | "httpWebhook" | "websocketReverse" | "accessToken"
 >;
+
+/**
+ * Options of {@linkcode createTestKit} around an existing OneBot.
+ *
+ * @example
+ * ```ts
+ * import type { TestKitSourceOptions } from "@libob/libob/testing";
+ *
+ * const options: TestKitSourceOptions = { accessToken: "s3cret" };
+ * ```
+ */
+export interface TestKitSourceOptions {
+  /** The OneBot's HTTP access token, sent with every call (HTTP-03). */
+  accessToken?: string | undefined;
+}
 
 /**
  * How {@linkcode TestKit.call} sends a request.
@@ -79,24 +96,45 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
    * first (META-C2), then every emitted event.
    */
   readonly received: readonly Event[];
-  /** `received` without meta events. */
-  readonly events: readonly Event[];
+  /**
+   * The oldest received event that `predicate` accepts and no earlier wait
+   * took (without a predicate: the oldest non-meta one), now or when it
+   * comes. Events the predicate refuses stay for later waits, so waits may
+   * come in any order and an event emitted before the wait is not missed.
+   * Rejects after `timeout` ms (default 5000) with the predicate's source and
+   * what did come, or when the kit is disposed.
+   */
+  nextEvent<E extends Event>(
+    predicate: (event: Event) => event is E,
+    options?: NextEventOptions,
+  ): Promise<E>;
+  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
+  /**
+   * The events `nextEvent(predicate, options)` would return, one after the
+   * other, as they come: `for await (const event of kit.events())`. Each
+   * wait has the timeout; break out of the loop when done. Ends when the
+   * kit is disposed.
+   */
+  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
   /** What `get_latest_events` returns now over HTTP (consumes them, §3.1). */
   latestEvents(): Promise<Event[]>;
-  /** Forgets what was received. */
+  /** Forgets what was received, including what no wait took yet. */
   clear(): void;
 }
 
 /**
- * Creates a test kit around a new OneBot built from `options`.
+ * Creates a test kit around a new OneBot built from `options`, or around an
+ * existing OneBot (what a bridge's factory returns). The kit owns it:
+ * disposing the kit disposes the OneBot.
  *
  * @typeParam M The action table.
- * @param options The OneBot options without network connections.
+ * @param source The OneBot options without network connections, or a OneBot.
+ * @param options With an existing OneBot: its HTTP access token.
  * @returns The kit; `await using` disposes the OneBot.
  *
  * @example Testing a handler and an emitted event
  * ```ts
- * import { createEvent, ok } from "@libob/libob";
+ * import { ok } from "@libob/libob";
  * import { createTestKit } from "@libob/libob/testing";
  * import { expect } from "expect";
  *
@@ -112,24 +150,46 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
  * const response = await kit.call("get_self_info", {});
  * expect(response.data.user_name).toBe("Bot");
  *
- * kit.onebot.emit(createEvent({ type: "notice", detail_type: "friend_increase", self, user_id: "2" }));
+ * kit.onebot.bot(self).emit.friendIncrease({ user_id: "2" });
  * expect(kit.received[0]!.detail_type).toBe("connect");
- * expect(kit.events.map((e) => e.detail_type)).toEqual(["friend_increase"]);
+ * expect(await kit.nextEvent()).toMatchObject({ detail_type: "friend_increase", user_id: "2" });
+ * ```
+ *
+ * @example Around an existing OneBot
+ * ```ts
+ * import { createOneBot } from "@libob/libob";
+ * import { createTestKit } from "@libob/libob/testing";
+ * import { expect } from "expect";
+ *
+ * function createBridge() {
+ *   return createOneBot({ impl: "my-bridge", version: "1.0.0", handlers: {}, accessToken: "t" });
+ * }
+ * await using kit = createTestKit(createBridge(), { accessToken: "t" });
+ * expect((await kit.call("get_version", {})).data.impl).toBe("my-bridge");
  * ```
  */
 export function createTestKit<M extends { [A in keyof M]: ActionSpec } = StandardActions>(
-  options: TestKitOptions,
+  source: OneBot | TestKitOptions,
+  options: TestKitSourceOptions = {},
 ): TestKit<M> {
-  const onebot = createOneBot({
-    ...options,
+  const onebot = isOneBot(source) ? source : createOneBot({
+    ...source,
     http: { eventBufferSize: 0 },
     websocket: false,
     httpWebhook: [],
     websocketReverse: [],
   });
+  const authorization: Record<string, string> = options.accessToken
+    ? { Authorization: `Bearer ${options.accessToken}` }
+    : {};
   let received: Event[] = [];
+  const mailbox = createMailbox("TestKit.nextEvent");
   const attachment = onebot.attach({
-    emit: (event) => void received.push(structuredClone(event)),
+    emit(event) {
+      const copy = structuredClone(event);
+      received.push(copy);
+      mailbox.push(copy);
+    },
     [Symbol.asyncDispose]: () => Promise.resolve(),
   });
 
@@ -137,12 +197,19 @@ export function createTestKit<M extends { [A in keyof M]: ActionSpec } = Standar
     const response = await onebot.fetch(
       new Request("http://libob.test/", {
         method: "POST",
-        headers: { "Content-Type": MEDIA_TYPE[encoding] },
+        headers: { "Content-Type": MEDIA_TYPE[encoding], ...authorization },
         body: encoding === "json" ? JSON.stringify(body) : encodeMsgpack(body),
       }),
     );
     if (response.status !== 200) {
-      throw new Error(`the HTTP handler answered ${response.status}: ${await response.text()}`);
+      const hint = response.status === 401
+        ? " (pass the OneBot's token: createTestKit(onebot, { accessToken }))"
+        : response.status === 404
+        ? " (is the OneBot's HTTP connection off?)"
+        : "";
+      throw new Error(
+        `the HTTP handler answered ${response.status}${hint}: ${await response.text()}`,
+      );
     }
     return encoding === "json"
       ? await response.json()
@@ -161,19 +228,31 @@ export function createTestKit<M extends { [A in keyof M]: ActionSpec } = Standar
     get received() {
       return received;
     },
-    get events() {
-      return received.filter((event) => event.type !== "meta");
-    },
+    nextEvent:
+      ((predicate?: EventPredicate, waitOptions?: NextEventOptions) =>
+        mailbox.next(predicate, waitOptions)) as TestKit<M>["nextEvent"],
+    events: (predicate, waitOptions) => mailbox.iterate(predicate, waitOptions),
     async latestEvents() {
       const response = await post({ action: "get_latest_events", params: {} }, "json");
+      if (response.status !== "ok") {
+        throw new Error(`get_latest_events failed: ${response.retcode} ${response.message}`);
+      }
       return response.data as Event[];
     },
     clear() {
       received = [];
+      mailbox.clear();
     },
     async [Symbol.asyncDispose]() {
+      mailbox.close("the test kit was disposed");
       attachment[Symbol.dispose]();
       await onebot[Symbol.asyncDispose]();
     },
   };
+}
+
+/** Whether `source` is a OneBot rather than options. */
+function isOneBot(source: OneBot | TestKitOptions): source is OneBot {
+  return typeof (source as Partial<OneBot>).fetch === "function" &&
+    typeof (source as Partial<OneBot>).attach === "function";
 }
