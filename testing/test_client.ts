@@ -96,6 +96,7 @@ export interface TestClient<M extends { [A in keyof M]: ActionSpec } = StandardA
     predicate: (event: Event) => event is E,
     options?: NextEventOptions,
   ): Promise<E>;
+  /** The same, with a plain predicate (or none: the next non-meta event). */
   nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
   /** Successive `nextEvent(predicate, options)` as an async iterable. */
   events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;

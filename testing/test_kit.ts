@@ -108,6 +108,7 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
     predicate: (event: Event) => event is E,
     options?: NextEventOptions,
   ): Promise<E>;
+  /** The same, with a plain predicate (or none: the next non-meta event). */
   nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
   /**
    * The events `nextEvent(predicate, options)` would return, one after the
