@@ -123,3 +123,19 @@ Deno.test("Bot.setOnline() adds the bot and sends meta.status_update on a change
     [{ self, online: false }],
   ]);
 });
+
+Deno.test("Bot.emit builders are typed: self is filled in, the detail type's fields are required (compile-time)", () => {
+  // Never called: the lines below are checked by the compiler only.
+  function pins(bot: ReturnType<OneBot["bot"]>): void {
+    // @ts-expect-error self is the bot's own, never passed
+    bot.emit.privateMessage({ self, message_id: "m", user_id: "u", message: "hi" });
+    // @ts-expect-error group_id is required on message.group
+    bot.emit.groupMessage({ message_id: "m", user_id: "u", message: "hi" });
+    // @ts-expect-error sub_type of group_member_increase is join, invite, "" or an extension
+    bot.emit.groupMemberIncrease({ group_id: "g", user_id: "u", sub_type: "kick" });
+    // @ts-expect-error meta events are the OneBot's own
+    bot.emit.event({ type: "meta", detail_type: "fakechat.tick" });
+    bot.emit.groupMemberIncrease({ group_id: "g", user_id: "u", "fakechat.extra": 1 });
+  }
+  expect(typeof pins).toBe("function");
+});

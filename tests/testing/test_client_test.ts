@@ -104,3 +104,23 @@ Deno.test("connectTestClient() says why a socket does not open, and why a call o
     /^Cannot call get_version: the WebSocket closed/,
   );
 });
+
+Deno.test("TestClient.call() and TestKit.call() are typed by the action table (compile-time)", () => {
+  // Never called: the lines below are checked by the compiler only.
+  async function pins(): Promise<void> {
+    await using client = await connectTestClient("ws://127.0.0.1:1/");
+    // @ts-expect-error an unknown action
+    await client.call("get_verison", {});
+    // @ts-expect-error user_id is required
+    await client.call("get_user_info", {});
+    const version: string = (await client.call("get_version", {})).data.impl;
+    const extended = await connectTestClient<
+      { "fakechat.topic": { params: { topic: string }; data: null } }
+    >("http://127.0.0.1:1/");
+    // @ts-expect-error topic is a string
+    await extended.call("fakechat.topic", { topic: 5 });
+    await extended.call("fakechat.topic", { topic: "news" });
+    void version;
+  }
+  expect(typeof pins).toBe("function");
+});
