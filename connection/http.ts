@@ -112,7 +112,6 @@ export function createHttpHandler(
     body: Uint8Array,
     encoding: Encoding,
     peer: string,
-    signal: AbortSignal,
   ): Promise<ActionResponse> {
     let value: unknown;
     try {
@@ -128,7 +127,7 @@ export function createHttpHandler(
       const request = parseActionRequest(value);
       const result = isFailure(request)
         ? request
-        : await pollEvents(events, request.params, maxPollTimeout, signal);
+        : await pollEvents(events, request.params, maxPollTimeout);
       return toResponse(result, echoOf(value));
     }
     return await router(value, { connection: "http" });
@@ -164,7 +163,7 @@ export function createHttpHandler(
     if (body === "failed") {
       response = toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined);
     } else {
-      response = await answer(body, encoding, peer, request.signal);
+      response = await answer(body, encoding, peer);
     }
     tap?.({
       direction: "out",
@@ -207,7 +206,6 @@ async function pollEvents(
   events: EventBuffer,
   params: Record<string, unknown>,
   maxPollTimeout: number,
-  signal: AbortSignal,
 ): Promise<ReturnType<typeof ok> | ReturnType<typeof failed>> {
   const { limit = 0, timeout = 0 } = params;
   for (const [name, value] of [["limit", limit], ["timeout", timeout]] as const) {
@@ -216,8 +214,7 @@ async function pollEvents(
     }
   }
   const seconds = Math.min(timeout as number, maxPollTimeout);
-  // A client that gave up (disconnected) takes no events: the next poll gets them.
-  return ok(await events.poll(limit as number, seconds * 1000, signal));
+  return ok(await events.poll(limit as number, seconds * 1000));
 }
 
 /** Reads the body up to `limit` bytes without buffering more than that. */
