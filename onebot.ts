@@ -21,9 +21,11 @@ import type {
 } from "./action/types.ts";
 import { createValidators } from "./action/validate.ts";
 import { createEventBuffer } from "./event/buffer.ts";
+import { bindBot, type Bot } from "./event/bot.ts";
 import { eventProblem } from "./event/create.ts";
-import { isExtensionName } from "./event/extension.ts";
+import { isExtensionName, NAME_REGEXP } from "./event/extension.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
+import { createPipeGroup, type EventPipe } from "./event/pipe.ts";
 import type { SegmentSupport } from "./event/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
 import { checkAccessToken } from "./connection/auth.ts";
@@ -36,19 +38,7 @@ import { createWebhookEmitter } from "./connection/webhook.ts";
 import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
 import { connectReverseWebSocket } from "./connection/websocket_reverse.ts";
 
-/**
- * The name format of `impl` and `platform` (§8).
- *
- * @example
- * ```ts
- * import { NAME_REGEXP } from "@libob/libob";
- * import { expect } from "expect";
- *
- * expect(NAME_REGEXP.test("go-cqhttp.v2.3")).toBe(true);
- * expect(NAME_REGEXP.test("Go_CQHTTP")).toBe(false);
- * ```
- */
-export const NAME_REGEXP: RegExp = /^[a-z][-a-z0-9]*(\.[-a-z0-9]+)*$/;
+export { NAME_REGEXP };
 
 /**
  * HTTP connection options of {@linkcode createOneBot} (§1.1).
@@ -254,6 +244,15 @@ export interface OneBotOptions<
    * keep it quick. Default none (and no cost).
    */
   tap?: FrameTap;
+  /**
+   * Check emitted events strictly ({@linkcode eventProblem} `strict`): besides
+   * the base fields (always checked), refuse an extended `detail_type`
+   * without a prefix (EXT-13) and a standard event with a missing field or
+   * an empty ID (EVT-00). Default `true`; `false` lets such events through,
+   * for a platform that truly has no IDs or an unprefixed extension that
+   * applications already know.
+   */
+  strictEvents?: boolean;
 }
 
 /**
@@ -322,10 +321,35 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
   fetch: RequestHandler;
   /**
    * Sends an event to every connection and attached sink. Throws `TypeError`
-   * for an invalid event (EV-01), and never because of a sink: see
-   * {@linkcode OneBot.attach}.
+   * for an event that breaks the standard ({@linkcode eventProblem}; strict
+   * unless `strictEvents` is `false`): e.g. `time` in milliseconds, an empty
+   * ID, a platform name out of format, an unprefixed extended `detail_type`.
+   * Never throws because of a sink: see {@linkcode OneBot.attach}.
    */
   emit(event: Event): void;
+  /**
+   * One bot's emitter: the standard event builders with `self` filled in
+   * (`bot.emit.privateMessage({ message_id, user_id, message })`), each
+   * emitting what it builds, and `setOnline`. The bot is not added until
+   * `setOnline` (or `updateBot`) is called.
+   *
+   * @throws {TypeError} When `self` is out of format.
+   */
+  bot(self: BotSelf): Bot;
+  /**
+   * Emits the events of an async iterable (a platform's event stream) until
+   * the source ends or fails, the pipe is disposed, or the OneBot is; then
+   * the iterator's `return()` is called. An invalid event is logged (error)
+   * and skipped; a source that throws stops the pipe, logged (error); one
+   * that ends is logged (warn). Nothing is thrown.
+   */
+  pipe(source: AsyncIterable<Event>): EventPipe;
+  /**
+   * Feeds the items of an async iterable to `each` (which emits, e.g. with
+   * {@linkcode OneBot.bot}'s builders), with the same lifetime and error
+   * handling: an item whose `each` throws or rejects is logged and skipped.
+   */
+  pipe<T>(source: AsyncIterable<T>, each: (item: T) => unknown): EventPipe;
   /** The router, for calling actions in-process (tests, the test kit). */
   router: ActionRouter;
   /** The current `get_status` data. */
@@ -501,6 +525,12 @@ export function createOneBot<
       `Cannot create OneBot: heartbeat.interval must be an integer > 0 (ms): current value is ${heartbeat.interval}`,
     );
   }
+  const strictEvents = options.strictEvents ?? true;
+  if (typeof strictEvents !== "boolean") {
+    throw new TypeError(
+      `Cannot create OneBot: strictEvents must be a boolean: current value is ${strictEvents}`,
+    );
+  }
   const log = logger("onebot");
   // The transports wrap it (guardTap): wrapping here too would catch every frame twice.
   const tap = checkTap("create OneBot", options.tap);
@@ -624,7 +654,8 @@ export function createOneBot<
   }
 
   let disposed = false;
-  return {
+  const pipes = createPipeGroup();
+  const onebot: OneBot<WithActions<M, A>> = {
     fetch(request, info) {
       if (websocket !== undefined && isWebSocketUpgrade(request)) {
         return websocket.fetch(request, info);
@@ -632,7 +663,7 @@ export function createOneBot<
       return handleHttp(request, info);
     },
     emit(event) {
-      const problem = eventProblem(event);
+      const problem = eventProblem(event, { strict: strictEvents });
       if (problem !== undefined) throw new TypeError(`Cannot emit event: ${problem}`);
       if (disposed) {
         log.warn("Event {id} emitted after dispose was dropped", { id: event.id });
@@ -640,6 +671,9 @@ export function createOneBot<
       }
       push(event);
     },
+    bot: (self) => bindBot(self, onebot),
+    pipe: (source: AsyncIterable<unknown>, each?: (item: unknown) => unknown) =>
+      pipes.pipe(source, each ?? ((event) => onebot.emit(event as Event))),
     router,
     status,
     updateBot(bot) {
@@ -667,13 +701,16 @@ export function createOneBot<
     },
     async [Symbol.asyncDispose]() {
       if (disposed) return;
+      const pipesStopped = pipes[Symbol.asyncDispose]();
       fanOut[Symbol.dispose]();
       disposed = true;
       beat?.[Symbol.dispose]();
       buffer?.[Symbol.dispose]();
       await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
+      await pipesStopped;
     },
   };
+  return onebot;
 }
 
 /**

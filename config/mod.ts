@@ -1,6 +1,6 @@
 /**
  * Configuration files: the conventional OneBot connection sections from JSON
- * or TOML.
+ * or TOML, and serving a OneBot where they say ({@linkcode serveOneBot}).
  *
  * @module
  */
@@ -11,3 +11,9 @@ export {
   type OneBotConfig,
   parseOneBotConfig,
 } from "./config.ts";
+export {
+  type OneBotServer,
+  type ServeConfig,
+  serveOneBot,
+  type ServeOneBotOptions,
+} from "./serve.ts";

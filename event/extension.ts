@@ -1,9 +1,24 @@
 /**
- * Extension names (checklist §7): `<prefix>.<name>`, where the prefix is
- * lowercase letters and underscores (EXT-01).
+ * Names: extension names (checklist §7), `<prefix>.<name>` where the prefix is
+ * lowercase letters and underscores (EXT-01), and the name format of `impl`
+ * and `platform` (§8).
  *
  * @module
  */
+
+/**
+ * The name format of `impl` and `platform` (§8).
+ *
+ * @example
+ * ```ts
+ * import { NAME_REGEXP } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(NAME_REGEXP.test("go-cqhttp.v2.3")).toBe(true);
+ * expect(NAME_REGEXP.test("Go_CQHTTP")).toBe(false);
+ * ```
+ */
+export const NAME_REGEXP: RegExp = /^[a-z][-a-z0-9]*(\.[-a-z0-9]+)*$/;
 
 /**
  * The format of an extension prefix: `[_a-z]+`, without the dot (EXT-01). It

@@ -6,7 +6,9 @@
  */
 
 export { createEventBuffer, type EventBuffer, type EventBufferOptions } from "./buffer.ts";
-export { createEvent, type EventInit, eventProblem } from "./create.ts";
+export { type Bot, type BotEventInit, type BotEvents } from "./bot.ts";
+export { createEvent, type EventCheckOptions, type EventInit, eventProblem } from "./create.ts";
+export { type EventPipe } from "./pipe.ts";
 export { connectEvent, heartbeatEvent, statusUpdateEvent } from "./meta.ts";
 export {
   altMessage,

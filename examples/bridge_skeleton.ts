@@ -2,35 +2,46 @@
  * The shape of a OneBot 12 bridge to a real chat platform. Replace
  * {@linkcode createFakeClient} with your platform's SDK and keep the rest:
  *
- * - platform messages become standard events, built with the event builders;
+ * - `createBridge(client)` returns the OneBot: the shape `createTestKit`
+ *   takes, so the bridge's tests run it in-process or over a real socket
+ *   (`bridge_skeleton_test.ts`, next to this file: copy it too);
+ * - platform updates are piped into the OneBot (`onebot.pipe`) and become
+ *   standard events through the bot-bound builders (`bot.emit.*`), which
+ *   fill `self`, `id` and `time` and refuse what breaks the standard;
  * - action handlers call the platform and turn its failures into retcodes;
  * - the bot's `online` follows the platform connection (`meta.status_update`);
- * - SIGINT/SIGTERM close the platform first (so applications see the bot go
- *   offline), then the OneBot connections, then exit.
+ * - `serveOneBot` listens where the configuration file says, and on
+ *   SIGINT/SIGTERM closes the platform first (so applications see the bot go
+ *   offline), then the OneBot connections, then exits.
  *
  * Run it with
- * `deno serve --host 127.0.0.1 --allow-env=ONEBOT_ACCESS_TOKEN examples/bridge_skeleton.ts`;
- * the fake platform answers every direct message it is sent.
+ * `deno run --allow-net --allow-read examples/bridge_skeleton.ts [onebot.toml]`
+ * (without a file: HTTP and WebSocket on 127.0.0.1:5700, no token); the fake
+ * platform answers every direct message it is sent.
  *
  * @module
  */
 
 import {
+  type Bot,
   type BotSelf,
   createOneBot,
   defineActions,
-  type Event,
   failed,
   type Failure,
-  groupMessageEvent,
   isFailure,
   messageText,
   ok,
   type OneBot,
-  privateMessageEvent,
   RETCODE,
   type StandardActions,
-} from "../mod.ts";
+} from "@libob/libob";
+import {
+  loadOneBotConfig,
+  type OneBotConfig,
+  parseOneBotConfig,
+  serveOneBot,
+} from "@libob/libob/config";
 
 // ---------------------------------------------------------------------------
 // The platform SDK: what a real client library typically offers.
@@ -48,6 +59,11 @@ export interface PlatformMessage {
   sentAt: number;
 }
 
+/** What the platform reports: a message, or a change of the connection. */
+export type PlatformUpdate =
+  | { kind: "message"; message: PlatformMessage }
+  | { kind: "connection"; connected: boolean };
+
 /** What the bridge needs from the platform's client. */
 export interface PlatformClient {
   /** The bot's own account. */
@@ -58,11 +74,8 @@ export interface PlatformClient {
   close(): Promise<void>;
   sendText(chat: PlatformChat, text: string): Promise<{ id: string; sentAt: number }>;
   deleteMessage(id: string): Promise<void>;
-  /** Incoming messages and connection changes. */
-  listen(listener: {
-    message(message: PlatformMessage): void;
-    connection(connected: boolean): void;
-  }): void;
+  /** Incoming messages and connection changes, as they happen. */
+  updates(): AsyncIterable<PlatformUpdate>;
 }
 
 /**
@@ -70,12 +83,15 @@ export interface PlatformClient {
  * direct message sent to a user is answered by that user.
  */
 export function createFakeClient(): PlatformClient {
-  const listeners: Parameters<PlatformClient["listen"]>[0][] = [];
+  const subscribers = new Set<ReadableStreamDefaultController<PlatformUpdate>>();
+  function publish(update: PlatformUpdate): void {
+    for (const subscriber of subscribers) subscriber.enqueue(update);
+  }
   let lastId = 0;
   let connected = false;
   function setConnected(value: boolean): void {
     connected = value;
-    for (const listener of listeners) listener.connection(value);
+    publish({ kind: "connection", connected: value });
   }
   return {
     me: { id: "bridge-bot", name: "Bridge bot" },
@@ -85,20 +101,31 @@ export function createFakeClient(): PlatformClient {
       if (!connected) return Promise.reject(new Error("not connected"));
       const sent = { id: String(++lastId), sentAt: Date.now() };
       if (chat.kind === "direct") {
-        const reply: PlatformMessage = {
-          id: String(++lastId),
-          chat,
-          senderId: chat.userId,
-          text: `you said: ${text}`,
-          sentAt: Date.now(),
-        };
-        queueMicrotask(() => listeners.forEach((listener) => listener.message(reply)));
+        publish({
+          kind: "message",
+          message: {
+            id: String(++lastId),
+            chat,
+            senderId: chat.userId,
+            text: `you said: ${text}`,
+            sentAt: Date.now(),
+          },
+        });
       }
       return Promise.resolve(sent);
     },
     deleteMessage: () => connected ? Promise.resolve() : Promise.reject(new Error("not connected")),
-    listen(listener) {
-      listeners.push(listener);
+    updates() {
+      let subscriber: ReadableStreamDefaultController<PlatformUpdate>;
+      return new ReadableStream<PlatformUpdate>({
+        start(controller) {
+          subscriber = controller;
+          subscribers.add(controller);
+        },
+        cancel() {
+          subscribers.delete(subscriber);
+        },
+      });
     },
   };
 }
@@ -109,18 +136,16 @@ export function createFakeClient(): PlatformClient {
 /** The `platform` of `self` (§8: lower case, digits, `-`, `.`). */
 const PLATFORM = "fakechat";
 
-/** A platform message as the standard OneBot event. */
-function toEvent(self: BotSelf, message: PlatformMessage): Event {
+/** A platform message as the standard OneBot event, emitted by the bot. */
+function emitMessage(bot: Bot, message: PlatformMessage): void {
   const init = {
-    self,
     message_id: message.id,
     user_id: message.senderId,
     message: message.text,
-    time: message.sentAt / 1000,
+    time: message.sentAt / 1000, // the platform's milliseconds; OneBot wants seconds
   };
-  return message.chat.kind === "direct"
-    ? privateMessageEvent(init)
-    : groupMessageEvent({ ...init, group_id: message.chat.roomId });
+  if (message.chat.kind === "direct") bot.emit.privateMessage(init);
+  else bot.emit.groupMessage({ ...init, group_id: message.chat.roomId });
 }
 
 /** Runs a platform call; a failure becomes 34000 (Platform Error) with its reason. */
@@ -133,14 +158,18 @@ async function platformCall<T>(call: () => Promise<T>): Promise<T | Failure> {
   }
 }
 
+/** Options of {@linkcode createBridge}. */
+export interface BridgeOptions {
+  /** The connections, e.g. from a configuration file. Default: HTTP and WebSocket, no token. */
+  connections?: OneBotConfig["connections"];
+}
+
 /**
  * Builds the OneBot in front of a platform client. The bot starts offline
- * and follows the client's connection.
+ * and follows the client's connection. The client's updates are piped in
+ * until the OneBot is disposed.
  */
-export function createBridge(
-  client: PlatformClient,
-  options: { accessToken?: string | undefined } = {},
-): OneBot {
+export function createBridge(client: PlatformClient, options: BridgeOptions = {}): OneBot {
   const self: BotSelf = { platform: PLATFORM, user_id: client.me.id };
   const handlers = defineActions<StandardActions>({
     get_self_info: () =>
@@ -170,35 +199,39 @@ export function createBridge(
     handlers,
     // Anything else answers 10005 before a handler runs.
     segments: { types: ["text", "mention"] },
-    accessToken: options.accessToken,
+    ...options.connections,
   });
-  client.listen({
-    message: (message) => onebot.emit(toEvent(self, message)),
-    connection: (connected) => onebot.updateBot({ self, online: connected }),
+  const bot = onebot.bot(self);
+  // A bad update is logged and skipped; the pipe stops when the OneBot is disposed.
+  onebot.pipe(client.updates(), (update) => {
+    if (update.kind === "message") emitMessage(bot, update.message);
+    else bot.setOnline(update.connected);
   });
   return onebot;
 }
 
 // ---------------------------------------------------------------------------
-// The `deno serve` entry.
+// The `deno run` entry.
 
-const client = createFakeClient();
-const bridge = createBridge(client, { accessToken: Deno.env.get("ONEBOT_ACCESS_TOKEN") });
+/** Without a configuration file: HTTP and the forward WebSocket on 127.0.0.1:5700. */
+const DEFAULT_CONFIG = {
+  http: [{ host: "127.0.0.1", port: 5700 }],
+  websocket: [{ host: "127.0.0.1", port: 5700 }],
+};
 
 if (import.meta.main) {
-  void client.connect();
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    // Never hang on shutdown: exit after 5 s whatever is still open.
-    setTimeout(() => Deno.exit(0), 5000);
-    client.close()
-      .then(() => bridge[Symbol.asyncDispose]())
-      .finally(() => Deno.exit(0));
-  };
-  Deno.addSignalListener("SIGINT", stop);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  const path = Deno.args[0];
+  const config = path === undefined
+    ? parseOneBotConfig(DEFAULT_CONFIG)
+    : await loadOneBotConfig(path);
+  const client = createFakeClient();
+  const bridge = createBridge(client, { connections: config.connections });
+  const server = await serveOneBot(bridge, config, { onShutdown: () => client.close() });
+  for (const { hostname, port } of server.addresses) {
+    // deno-lint-ignore no-console -- say where to point an application
+    console.log(
+      `fakechat bridge: OneBot 12 on http://${hostname}:${port}/ and ws://${hostname}:${port}/`,
+    );
+  }
+  await client.connect();
 }
-
-export default { fetch: bridge.fetch } satisfies Deno.ServeDefaultExport;

@@ -1,6 +1,7 @@
 /**
  * An in-process fake application for unit tests of an implementation: call
- * actions and record events without opening a socket.
+ * actions and wait for events without opening a socket, around a new OneBot
+ * or an existing one (a bridge's).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { StandardActions } from "../action/standard.ts";
 import { decodeMsgpack, encodeMsgpack, type Encoding, MEDIA_TYPE } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
 import { createOneBot, type OneBot, type OneBotOptions } from "../onebot.ts";
+import { createMailbox, type EventPredicate, type NextEventOptions } from "./_mailbox.ts";
 
 /**
  * Options of {@linkcode createTestKit}: those of {@linkcode createOneBot}
@@ -32,6 +34,21 @@ export type TestKitOptions<
   OneBotOptions<M, A>,
   "http" | "websocket" | "httpWebhook" | "websocketReverse" | "accessToken"
 >;
+
+/**
+ * Options of {@linkcode createTestKit} around an existing OneBot.
+ *
+ * @example
+ * ```ts
+ * import type { TestKitSourceOptions } from "@libob/libob/testing";
+ *
+ * const options: TestKitSourceOptions = { accessToken: "s3cret" };
+ * ```
+ */
+export interface TestKitSourceOptions {
+  /** The OneBot's HTTP access token, sent with every call (HTTP-03). */
+  accessToken?: string | undefined;
+}
 
 /**
  * How {@linkcode TestKit.call} sends a request.
@@ -67,7 +84,7 @@ export interface CallOptions {
 export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActions>
   extends AsyncDisposable {
   /** The implementation under test. */
-  onebot: OneBot;
+  onebot: OneBot<M>;
   /**
    * Calls an action through the real HTTP handler in-process (envelope,
    * validation, router, encoding), and returns the decoded response.
@@ -85,27 +102,51 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
    * first (META-C2), then every emitted event.
    */
   readonly received: readonly Event[];
-  /** `received` without meta events. */
-  readonly events: readonly Event[];
+  /**
+   * The oldest received event that `predicate` accepts and no earlier wait
+   * took (without a predicate: the oldest non-meta one), now or when it
+   * comes. Events the predicate refuses stay for later waits, so waits may
+   * come in any order and an event emitted before the wait is not missed.
+   * Rejects after `timeout` ms (default 5000) with the predicate's source and
+   * what did come, or when the kit is disposed.
+   */
+  nextEvent<E extends Event>(
+    predicate: (event: Event) => event is E,
+    options?: NextEventOptions,
+  ): Promise<E>;
+  /** The same, with a plain predicate (or none: the next non-meta event). */
+  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
+  /**
+   * The events `nextEvent(predicate, options)` would return, one after the
+   * other, as they come: `for await (const event of kit.events())`. Each
+   * wait has the timeout; break out of the loop when done. Ends when the
+   * kit is disposed.
+   */
+  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
   /** What `get_latest_events` returns now over HTTP (consumes them, §3.1). */
   latestEvents(): Promise<Event[]>;
-  /** Forgets what was received. */
+  /** Forgets what was received, including what no wait took yet. */
   clear(): void;
 }
 
 /**
- * Creates a test kit around a new OneBot built from `options`. Inline
- * handlers are checked as by `createOneBot`, and `call` knows the table's
- * actions and the `actions` of `defineAction`.
+ * Creates a test kit around a new OneBot built from `options`, or around an
+ * existing OneBot (what a bridge's factory returns). The kit owns it:
+ * disposing the kit disposes the OneBot. Inline handlers are checked as by
+ * `createOneBot`, and `call` knows the table's actions and the `actions` of
+ * `defineAction` (for an existing OneBot, those of its type).
  *
- * @typeParam M The action table; `StandardActions` by default.
+ * @typeParam M The action table; `StandardActions` by default (for an
+ * existing OneBot, its own).
  * @typeParam A The defined actions, inferred from `actions`.
- * @param options The OneBot options without network connections.
+ * @param source The OneBot options without network connections, or a OneBot
+ * (its HTTP connection must be on).
+ * @param options With an existing OneBot: its HTTP access token.
  * @returns The kit; `await using` disposes the OneBot.
  *
  * @example Testing a handler and an emitted event
  * ```ts
- * import { createEvent, ok } from "@libob/libob";
+ * import { ok } from "@libob/libob";
  * import { createTestKit } from "@libob/libob/testing";
  * import { expect } from "expect";
  *
@@ -121,25 +162,49 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
  * const response = await kit.call("get_self_info", {});
  * expect(response.data.user_name).toBe("Bot");
  *
- * kit.onebot.emit(createEvent({ type: "notice", detail_type: "friend_increase", self, user_id: "2" }));
+ * kit.onebot.bot(self).emit.friendIncrease({ user_id: "2" });
  * expect(kit.received[0]!.detail_type).toBe("connect");
- * expect(kit.events.map((e) => e.detail_type)).toEqual(["friend_increase"]);
+ * expect(await kit.nextEvent()).toMatchObject({ detail_type: "friend_increase", user_id: "2" });
+ * ```
+ *
+ * @example Around an existing OneBot
+ * ```ts
+ * import { createOneBot } from "@libob/libob";
+ * import { createTestKit } from "@libob/libob/testing";
+ * import { expect } from "expect";
+ *
+ * function createBridge() {
+ *   return createOneBot({ impl: "my-bridge", version: "1.0.0", handlers: {}, accessToken: "t" });
+ * }
+ * await using kit = createTestKit(createBridge(), { accessToken: "t" });
+ * expect((await kit.call("get_version", {})).data.impl).toBe("my-bridge");
  * ```
  */
 export function createTestKit<
   M extends { [K in keyof M]: ActionSpec } = StandardActions,
   A extends readonly DefinedAction[] = readonly DefinedAction[],
->(options: TestKitOptions<M, A>): TestKit<WithActions<M, A>> {
-  const onebot = createOneBot({
-    ...options,
+>(
+  source: OneBot<M> | TestKitOptions<M, A>,
+  options: TestKitSourceOptions = {},
+): TestKit<WithActions<M, A>> {
+  const onebot: OneBot<unknown> = isOneBot(source) ? source : createOneBot({
+    ...source,
     http: { eventBufferSize: 0 },
     websocket: false,
     httpWebhook: [],
     websocketReverse: [],
   });
+  const authorization: Record<string, string> = options.accessToken
+    ? { Authorization: `Bearer ${options.accessToken}` }
+    : {};
   let received: Event[] = [];
+  const mailbox = createMailbox("TestKit.nextEvent");
   const attachment = onebot.attach({
-    emit: (event) => void received.push(structuredClone(event)),
+    emit(event) {
+      const copy = structuredClone(event);
+      received.push(copy);
+      mailbox.push(copy);
+    },
     [Symbol.asyncDispose]: () => Promise.resolve(),
   });
 
@@ -147,12 +212,19 @@ export function createTestKit<
     const response = await onebot.fetch(
       new Request("http://libob.test/", {
         method: "POST",
-        headers: { "Content-Type": MEDIA_TYPE[encoding] },
+        headers: { "Content-Type": MEDIA_TYPE[encoding], ...authorization },
         body: encoding === "json" ? JSON.stringify(body) : encodeMsgpack(body),
       }),
     );
     if (response.status !== 200) {
-      throw new Error(`the HTTP handler answered ${response.status}: ${await response.text()}`);
+      const hint = response.status === 401
+        ? " (pass the OneBot's token: createTestKit(onebot, { accessToken }))"
+        : response.status === 404
+        ? " (is the OneBot's HTTP connection off?)"
+        : "";
+      throw new Error(
+        `the HTTP handler answered ${response.status}${hint}: ${await response.text()}`,
+      );
     }
     return encoding === "json"
       ? await response.json()
@@ -160,7 +232,8 @@ export function createTestKit<
   }
 
   return {
-    onebot,
+    // The type of the source, or of the OneBot built from it (createOneBot returns that type).
+    onebot: onebot as OneBot<WithActions<M, A>>,
     async call(action, params, callOptions = {}) {
       const request: Record<string, unknown> = { action, params };
       if (callOptions.echo !== undefined) request.echo = callOptions.echo;
@@ -171,19 +244,36 @@ export function createTestKit<
     get received() {
       return received;
     },
-    get events() {
-      return received.filter((event) => event.type !== "meta");
-    },
+    nextEvent:
+      ((predicate?: EventPredicate, waitOptions?: NextEventOptions) =>
+        mailbox.next(predicate, waitOptions)) as TestKit<WithActions<M, A>>["nextEvent"],
+    events: (predicate, waitOptions) => mailbox.iterate(predicate, waitOptions),
     async latestEvents() {
       const response = await post({ action: "get_latest_events", params: {} }, "json");
+      if (response.status !== "ok") {
+        throw new Error(`get_latest_events failed: ${response.retcode} ${response.message}`);
+      }
       return response.data as Event[];
     },
     clear() {
       received = [];
+      mailbox.clear();
     },
     async [Symbol.asyncDispose]() {
+      mailbox.close("the test kit was disposed");
       attachment[Symbol.dispose]();
       await onebot[Symbol.asyncDispose]();
     },
   };
+}
+
+/** Whether `source` is a OneBot rather than options. */
+function isOneBot<
+  M extends { [K in keyof M]: ActionSpec },
+  A extends readonly DefinedAction[],
+>(
+  source: OneBot<M> | TestKitOptions<M, A>,
+): source is OneBot<M> {
+  return typeof (source as Partial<OneBot>).fetch === "function" &&
+    typeof (source as Partial<OneBot>).attach === "function";
 }

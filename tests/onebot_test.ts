@@ -593,6 +593,38 @@ Deno.test("OneBot.emit() refuses invalid events with TypeError (EV-01)", async (
   expect((await action(onebot.fetch, "get_latest_events")).data).toEqual([]);
 });
 
+Deno.test("OneBot.emit() refuses, with a TypeError naming the problem, time in ms, an empty ID, a bad platform and an unprefixed extended detail_type (§2.1, §8, EVT-00, EXT-13)", async () => {
+  await using onebot = createOneBot(options());
+  const valid = notice(1);
+  const cases: [Event, RegExp][] = [
+    [{ ...valid, time: Date.now() }, /^Cannot emit event: time must be in seconds/],
+    [{ ...valid, user_id: "" }, /^Cannot emit event: user_id must be a non-empty string/],
+    [{ ...valid, self: { platform: "Demo", user_id: "a" } }, /self\.platform must match/],
+    [{ ...valid, detail_type: "poke" }, /needs a prefix, e\.g\. demo\.poke \(EXT-13\)$/],
+  ];
+  for (const [event, message] of cases) {
+    expect(() => onebot.emit(event)).toThrow(TypeError);
+    expect(() => onebot.emit(event)).toThrow(message);
+  }
+  onebot.emit({ ...valid, detail_type: "demo.poke" });
+  expect((await action(onebot.fetch, "get_latest_events")).data).toEqual([
+    expect.objectContaining({ detail_type: "demo.poke" }),
+  ]);
+});
+
+Deno.test("createOneBot({ strictEvents: false }) lets an unprefixed extension and an empty ID through, never ms or a bad platform (EXT-02)", async () => {
+  await using onebot = createOneBot(options({ strictEvents: false }));
+  const valid = notice(1);
+  onebot.emit({ ...valid, detail_type: "poke" });
+  onebot.emit({ ...valid, user_id: "" });
+  expect(() => onebot.emit({ ...valid, time: Date.now() })).toThrow(TypeError);
+  expect(() => onebot.emit({ ...valid, self: { platform: "", user_id: "a" } })).toThrow(TypeError);
+  expect((await action(onebot.fetch, "get_latest_events")).data).toHaveLength(2);
+  expect(() => createOneBot(options({ strictEvents: "no" as unknown as boolean }))).toThrow(
+    "Cannot create OneBot: strictEvents must be a boolean: current value is no",
+  );
+});
+
 Deno.test("OneBot.emit() after dispose drops the event without throwing", async () => {
   const onebot = createOneBot(options());
   await onebot[Symbol.asyncDispose]();
