@@ -107,6 +107,8 @@ export interface OneBotWebhookOptions {
   userAgent?: string;
   /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
   maxBacklog?: number;
+  /** Largest reply body read; a larger one is dropped unread, logged. Default 16 MiB. */
+  maxReplySize?: number;
   /**
    * Send heartbeats to this webhook too (when `heartbeat` is on): when
    * `false`, the webhook skips `meta.heartbeat` events. Default `true`, as
