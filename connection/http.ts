@@ -14,6 +14,7 @@ import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { EventBuffer } from "../event/buffer.ts";
 import { readLimited } from "./_read_limited.ts";
 import { refuse } from "./_refuse.ts";
+import { checkOrigins, isOriginAllowed } from "./_origin.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
@@ -48,6 +49,14 @@ export type RequestHandler = (
 export interface HttpHandlerOptions {
   /** The access token; empty or unset disables auth (HTTP-02). */
   accessToken?: string | undefined;
+  /**
+   * The web origins whose pages may call: a request with an `Origin` header
+   * (browsers always send one, bot clients usually not) is refused with 403
+   * unless its origin is listed. Items: origins like `https://example.com`,
+   * `"null"` for the opaque origin, `"*"` for any. Default none: every
+   * request that carries an `Origin` is refused.
+   */
+  allowedOrigins?: readonly string[];
   /** Largest accepted body in bytes, answered 413 before buffering. Default 16 MiB. */
   maxBodySize?: number;
   /** The buffer behind `get_latest_events`; without it the action answers 10002 (HTTP-12). */
@@ -64,16 +73,17 @@ const UTF8 = new TextEncoder();
 /**
  * Creates the HTTP handler. Checks run in this order, each answering before
  * the next (README "Decisions"; HTTP-09, HTTP-10, HTTP-03/04, HTTP-07):
- * path `/` (404), method `POST` (405), auth (401), `Content-Type` (415),
+ * path `/` (404), method `POST` (405), `Origin` (403, see
+ * {@linkcode HttpHandlerOptions.allowedOrigins}), auth (401), `Content-Type` (415),
  * `Content-Length` over the limit (413). Once the body is being read, the
  * answer is always 200 with a retcode (HTTP-11), in the request's encoding
  * (HTTP-08); a body that grows past the limit while streaming is still 413.
  *
  * @param router The action router.
- * @param options Token, body limit and the optional event buffer.
+ * @param options Token, origins, body limit and the optional event buffer.
  * @returns The request handler.
  * @throws {RangeError} When a limit is not a positive integer.
- * @throws {TypeError} When the token has surrounding white space.
+ * @throws {TypeError} When the token has surrounding white space or an allowed origin is not one.
  *
  * @example Calling an action without a network
  * ```ts
@@ -101,6 +111,7 @@ export function createHttpHandler(
   options: HttpHandlerOptions = {},
 ): RequestHandler {
   const accessToken = checkAccessToken("create HTTP handler", options.accessToken);
+  const allowedOrigins = checkOrigins("create HTTP handler", options.allowedOrigins);
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   const maxPollTimeout = options.maxPollTimeout ?? 600;
   checkInteger("create HTTP handler", "maxBodySize", maxBodySize, 1);
@@ -170,6 +181,9 @@ export function createHttpHandler(
     if (!isRootPath(request.url)) return await refuse(request, 404, "Not Found");
     if (request.method !== "POST") {
       return await refuse(request, 405, "Method Not Allowed", { Allow: "POST" });
+    }
+    if (!isOriginAllowed(request, allowedOrigins)) {
+      return await refuse(request, 403, "Forbidden: this Origin is not allowed");
     }
     if (!isAuthorized(request, accessToken)) return await refuse(request, 401, "Unauthorized");
     const encoding = encodingOf(request.headers.get("content-type"));
