@@ -265,8 +265,9 @@ Deno.test("createWebhookEmitter() drops a 100 MB streamed 200 reply unread and l
     webhook = emitter;
     emitter.emit(notice(0));
   }
-  // The default limit is 16 MiB: reading stops there, far below the 100 MB sent.
-  expect(Deno.memoryUsage().rss - before).toBeLessThan(50 * MIB);
+  // The default limit is 16 MiB: reading stops there. With the runtime's buffers and garbage
+  // not yet collected RSS grows by about 40 MB; reading the whole reply grew it by 275 MB.
+  expect(Deno.memoryUsage().rss - before).toBeLessThan(64 * MIB);
   expect(webhook.delivered).toBe(1);
   const dropped = logs.text().filter((line) => line.includes("dropped unread"));
   expect(dropped).toHaveLength(1);
