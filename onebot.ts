@@ -53,6 +53,8 @@ export { NAME_REGEXP };
 export interface OneBotHttpOptions {
   /** Overrides the shared access token. */
   accessToken?: string | undefined;
+  /** Overrides the shared `allowedOrigins`. */
+  allowedOrigins?: readonly string[];
   /** Serve `get_latest_events` (HTTP-12). Default `true`. */
   eventEnabled?: boolean;
   /** Unread events kept, `0` = unlimited (HTTP-13). Default 1000. */
@@ -78,6 +80,10 @@ export interface OneBotHttpOptions {
 export interface OneBotWebSocketOptions {
   /** Overrides the shared access token. */
   accessToken?: string | undefined;
+  /** Overrides the shared `allowedOrigins`. */
+  allowedOrigins?: readonly string[];
+  /** Sockets open at once; one more upgrade is refused with 503. Default 1024. */
+  maxConnections?: number;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
   maxFrameSize?: number;
   /** Actions run at once per socket; as many more wait, then 36000. Default 64. */
@@ -109,6 +115,8 @@ export interface OneBotWebhookOptions {
   userAgent?: string;
   /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
   maxBacklog?: number;
+  /** Largest reply body read; a larger one is dropped unread, logged. Default 16 MiB. */
+  maxReplySize?: number;
   /**
    * Send heartbeats to this webhook too (when `heartbeat` is on): when
    * `false`, the webhook skips `meta.heartbeat` events. Default `true`, as
@@ -226,6 +234,15 @@ export interface OneBotOptions<
   good?: boolean;
   /** The access token of every connection unless one overrides it. */
   accessToken?: string | undefined;
+  /**
+   * The web origins whose pages may use the HTTP connection and the forward
+   * WebSocket, unless `http` or `websocket` overrides it. A request or
+   * upgrade that carries an `Origin` header (browsers always send one, bot
+   * clients usually not) is refused with 403 unless its origin is listed:
+   * origins like `https://example.com`, `"null"` for the opaque origin, `"*"`
+   * for any. Default none: no web page can drive the bot.
+   */
+  allowedOrigins?: readonly string[];
   /** The HTTP connection on `fetch` (POST `/`), or `false`. Default on. */
   http?: OneBotHttpOptions | false;
   /** The forward WebSocket on `fetch` (upgrade on `GET /`), or `false`. Default on. */
@@ -586,6 +603,7 @@ export function createOneBot<
     : undefined;
   const handleHttp = http === false ? notFound : createHttpHandler(router, {
     accessToken: http.accessToken ?? accessToken,
+    ...originsOption(http.allowedOrigins ?? options.allowedOrigins),
     ...(buffer === undefined ? {} : { events: buffer }),
     ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
     ...(http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout }),
@@ -594,6 +612,7 @@ export function createOneBot<
   const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
     ...options.websocket,
     accessToken: options.websocket?.accessToken ?? accessToken,
+    ...originsOption(options.websocket?.allowedOrigins ?? options.allowedOrigins),
     greeting,
     ...tapOption,
   });
@@ -764,4 +783,11 @@ function checkBot(bot: BotStatus): BotStatus {
 function notFound(request: Request): Promise<Response> {
   void request.body?.cancel().catch(() => {});
   return Promise.resolve(new Response("Not Found", { status: 404 }));
+}
+
+/** The `allowedOrigins` option of a connection, or none (exactOptionalPropertyTypes). */
+function originsOption(
+  allowedOrigins: readonly string[] | undefined,
+): { allowedOrigins?: readonly string[] } {
+  return allowedOrigins === undefined ? {} : { allowedOrigins };
 }

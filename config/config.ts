@@ -14,6 +14,10 @@ import type {
   OneBotWebhookOptions,
   OneBotWebSocketOptions,
 } from "../onebot.ts";
+import { readLimited } from "../connection/_read_limited.ts";
+
+/** The largest configuration file read, in bytes (1 MiB): a real one is a few hundred. */
+const MAX_CONFIG_SIZE = 1024 * 1024;
 
 /**
  * One address to serve `fetch` on, from an `http` or `websocket` entry.
@@ -209,12 +213,26 @@ export function parseOneBotConfig(value: unknown): OneBotConfig {
   };
 }
 
+/** A configuration file's text; one past {@linkcode MAX_CONFIG_SIZE} (`/dev/zero`) is refused. */
+async function readConfigText(path: string | URL, name: string): Promise<string> {
+  const file = await Deno.open(path, { read: true });
+  // Reading `readable` to its end, or cancelling it, closes the file.
+  const read = await readLimited(file.readable, MAX_CONFIG_SIZE);
+  if (!("bytes" in read)) {
+    throw new TypeError(
+      `Cannot read OneBot configuration ${name}: the file is larger than ${MAX_CONFIG_SIZE} bytes`,
+    );
+  }
+  return new TextDecoder().decode(read.bytes);
+}
+
 /**
  * Reads a configuration file: `.toml` with smol-toml, anything else as JSON.
  *
  * @param path The file path.
  * @returns The converted configuration.
- * @throws {TypeError} On a syntax error (naming the file) or any invalid value.
+ * @throws {TypeError} On a syntax error (naming the file), a file larger than
+ * 1 MiB, or any invalid value.
  *
  * @example
  * ```ts
@@ -229,8 +247,8 @@ export function parseOneBotConfig(value: unknown): OneBotConfig {
  * ```
  */
 export async function loadOneBotConfig(path: string | URL): Promise<OneBotConfig> {
-  const source = await Deno.readTextFile(path);
   const name = String(path);
+  const source = await readConfigText(path, name);
   let value: unknown;
   try {
     value = name.toLowerCase().endsWith(".toml") ? parseToml(source) : JSON.parse(source);

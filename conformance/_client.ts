@@ -9,6 +9,10 @@
  */
 
 import { decodeMsgpack, encodeMsgpack } from "../connection/codec.ts";
+import { readLimited } from "../connection/_read_limited.ts";
+
+/** The largest HTTP body the checker reads from the implementation (64 MiB). */
+export const MAX_HTTP_BODY = 64 * 1024 * 1024;
 
 /** A plain JSON-like object. */
 export type Json = Record<string, unknown>;
@@ -96,7 +100,10 @@ export interface HttpRequestOptions {
   timeout: number;
 }
 
-/** Sends one HTTP request and reads the whole response within `timeout` ms. */
+/**
+ * Sends one HTTP request and reads the whole response within `timeout` ms;
+ * a body larger than {@linkcode MAX_HTTP_BODY} is cancelled and rejected.
+ */
 export async function httpRequest(
   url: URL | string,
   options: HttpRequestOptions,
@@ -111,8 +118,13 @@ export async function httpRequest(
       signal: controller.signal,
       redirect: "manual",
     });
-    const bytes = await response.bytes();
-    return { status: response.status, headers: response.headers, bytes };
+    const read = response.body === null
+      ? { bytes: new Uint8Array() }
+      : await readLimited(response.body, MAX_HTTP_BODY);
+    if (!("bytes" in read)) {
+      throw new Error(`the response is larger than ${MAX_HTTP_BODY} bytes`);
+    }
+    return { status: response.status, headers: response.headers, bytes: read.bytes };
   } catch (error) {
     if (controller.signal.aborted) {
       throw new Error(`no HTTP response within ${options.timeout} ms`);

@@ -5,7 +5,15 @@
  * @module
  */
 
-import { createWaiters, isEvent, type Peer, type Waiters, wrapSocket } from "./_client.ts";
+import {
+  createWaiters,
+  isEvent,
+  MAX_HTTP_BODY,
+  type Peer,
+  type Waiters,
+  wrapSocket,
+} from "./_client.ts";
+import { readLimited } from "../connection/_read_limited.ts";
 
 /** One webhook POST as received. */
 export interface WebhookPost {
@@ -39,7 +47,7 @@ export function startWebhookReceiver(port: number, reply: readonly unknown[]): W
   const waiters = createWaiters();
   let replied = false;
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
-    const body = await request.text().catch(() => "");
+    const body = await readText(request);
     const post: WebhookPost = {
       method: request.method,
       url: request.url,
@@ -75,6 +83,13 @@ export function startWebhookReceiver(port: number, reply: readonly unknown[]): W
       await server.shutdown();
     },
   };
+}
+
+/** A request body as text, `""` when it cannot be read or is larger than {@linkcode MAX_HTTP_BODY}. */
+async function readText(request: Request): Promise<string> {
+  if (request.body === null) return "";
+  const read = await readLimited(request.body, MAX_HTTP_BODY).catch(() => undefined);
+  return read !== undefined && "bytes" in read ? new TextDecoder().decode(read.bytes) : "";
 }
 
 /** One connection the implementation opened to the reverse WebSocket server. */

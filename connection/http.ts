@@ -14,6 +14,7 @@ import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import type { EventBuffer } from "../event/buffer.ts";
 import { readLimited } from "./_read_limited.ts";
 import { refuse } from "./_refuse.ts";
+import { checkOrigins, isOriginAllowed } from "./_origin.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
@@ -48,6 +49,14 @@ export type RequestHandler = (
 export interface HttpHandlerOptions {
   /** The access token; empty or unset disables auth (HTTP-02). */
   accessToken?: string | undefined;
+  /**
+   * The web origins whose pages may call: a request with an `Origin` header
+   * (browsers always send one, bot clients usually not) is refused with 403
+   * unless its origin is listed. Items: origins like `https://example.com`,
+   * `"null"` for the opaque origin, `"*"` for any. Default none: every
+   * request that carries an `Origin` is refused.
+   */
+  allowedOrigins?: readonly string[];
   /** Largest accepted body in bytes, answered 413 before buffering. Default 16 MiB. */
   maxBodySize?: number;
   /** The buffer behind `get_latest_events`; without it the action answers 10002 (HTTP-12). */
@@ -59,20 +68,22 @@ export interface HttpHandlerOptions {
 }
 
 const DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+const UTF8 = new TextEncoder();
 
 /**
  * Creates the HTTP handler. Checks run in this order, each answering before
  * the next (README "Decisions"; HTTP-09, HTTP-10, HTTP-03/04, HTTP-07):
- * path `/` (404), method `POST` (405), auth (401), `Content-Type` (415),
+ * path `/` (404), method `POST` (405), `Origin` (403, see
+ * {@linkcode HttpHandlerOptions.allowedOrigins}), auth (401), `Content-Type` (415),
  * `Content-Length` over the limit (413). Once the body is being read, the
  * answer is always 200 with a retcode (HTTP-11), in the request's encoding
  * (HTTP-08); a body that grows past the limit while streaming is still 413.
  *
  * @param router The action router.
- * @param options Token, body limit and the optional event buffer.
+ * @param options Token, origins, body limit and the optional event buffer.
  * @returns The request handler.
  * @throws {RangeError} When a limit is not a positive integer.
- * @throws {TypeError} When the token has surrounding white space.
+ * @throws {TypeError} When the token has surrounding white space or an allowed origin is not one.
  *
  * @example Calling an action without a network
  * ```ts
@@ -100,6 +111,7 @@ export function createHttpHandler(
   options: HttpHandlerOptions = {},
 ): RequestHandler {
   const accessToken = checkAccessToken("create HTTP handler", options.accessToken);
+  const allowedOrigins = checkOrigins("create HTTP handler", options.allowedOrigins);
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   const maxPollTimeout = options.maxPollTimeout ?? 600;
   checkInteger("create HTTP handler", "maxBodySize", maxBodySize, 1);
@@ -108,11 +120,12 @@ export function createHttpHandler(
   const log = logger("http");
   const tap = guardTap("create HTTP handler", options.tap, log, "http");
 
+  /** The response to a decoded body, or a long poll to run while the response is written. */
   async function answer(
     body: Uint8Array,
     encoding: Encoding,
     peer: string,
-  ): Promise<ActionResponse> {
+  ): Promise<ActionResponse | LongPoll> {
     let value: unknown;
     try {
       value = decode(body, encoding);
@@ -125,18 +138,52 @@ export function createHttpHandler(
     tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
     if (events !== undefined && isGetLatestEvents(value)) {
       const request = parseActionRequest(value);
-      const result = isFailure(request)
-        ? request
-        : await pollEvents(events, request.params, maxPollTimeout);
-      return toResponse(result, echoOf(value));
+      const poll = isFailure(request) ? request : checkPoll(request.params, maxPollTimeout);
+      const echo = echoOf(value);
+      if (isFailure(poll)) return toResponse(poll, echo);
+      if (poll.timeoutMs === 0 || events.length > 0) {
+        return toResponse(ok(await events.poll(poll.limit, 0)), echo);
+      }
+      return async (signal) => {
+        const taken = await events.poll(poll.limit, poll.timeoutMs, signal);
+        if (signal.aborted && taken.length > 0) {
+          log.warn("{count} event(s) were taken by a long poll whose client went away", {
+            count: taken.length,
+          });
+        }
+        return toResponse(ok(taken), echo);
+      };
     }
     return await router(value, { connection: "http" });
+  }
+
+  /** Taps, logs and encodes the response. */
+  function encode(
+    response: ActionResponse,
+    encoding: Encoding,
+    peer: string,
+  ): string | Uint8Array<ArrayBuffer> {
+    tap?.({
+      direction: "out",
+      type: "response",
+      connection: "http",
+      peer,
+      encoding,
+      data: response,
+    });
+    if (response.retcode === RETCODE.INTERNAL_HANDLER_ERROR) {
+      log.debug("Answered 20002 over HTTP", { echo: response.echo });
+    }
+    return encodeResponse(response, encoding);
   }
 
   return async function handleHttp(request, info) {
     if (!isRootPath(request.url)) return await refuse(request, 404, "Not Found");
     if (request.method !== "POST") {
       return await refuse(request, 405, "Method Not Allowed", { Allow: "POST" });
+    }
+    if (!isOriginAllowed(request, allowedOrigins)) {
+      return await refuse(request, 403, "Forbidden: this Origin is not allowed");
     }
     if (!isAuthorized(request, accessToken)) return await refuse(request, 401, "Unauthorized");
     const encoding = encodingOf(request.headers.get("content-type"));
@@ -159,27 +206,17 @@ export function createHttpHandler(
       return new Response("Content Too Large", { status: 413 });
     }
     const peer = tap === undefined ? "" : addrPeer(info);
-    let response: ActionResponse;
-    if (body === "failed") {
-      response = toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined);
-    } else {
-      response = await answer(body, encoding, peer);
+    const response = body === "failed"
+      ? toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined)
+      : await answer(body, encoding, peer);
+    const headers = { "Content-Type": MEDIA_TYPE[encoding] };
+    if (typeof response === "function") {
+      return new Response(longPollBody(response, (done) => encode(done, encoding, peer)), {
+        status: 200,
+        headers,
+      });
     }
-    tap?.({
-      direction: "out",
-      type: "response",
-      connection: "http",
-      peer,
-      encoding,
-      data: response,
-    });
-    if (response.retcode === RETCODE.INTERNAL_HANDLER_ERROR) {
-      log.debug("Answered 20002 over HTTP", { echo: response.echo });
-    }
-    return new Response(encodeResponse(response, encoding), {
-      status: 200,
-      headers: { "Content-Type": MEDIA_TYPE[encoding] },
-    });
+    return new Response(encode(response, encoding, peer), { status: 200, headers });
   };
 }
 
@@ -198,23 +235,51 @@ function isGetLatestEvents(value: unknown): boolean {
     (value as Record<string, unknown>).action === "get_latest_events";
 }
 
+/** A long poll that waits for events; an aborted `signal` ends it at once. */
+type LongPoll = (signal: AbortSignal) => Promise<ActionResponse>;
+
 /**
  * `get_latest_events` (§3.1): `limit` and `timeout` are non-negative integers
- * (10003 otherwise); `timeout` is in seconds.
+ * (10003 otherwise); `timeout` is in seconds, capped at `maxPollTimeout`.
  */
-async function pollEvents(
-  events: EventBuffer,
+function checkPoll(
   params: Record<string, unknown>,
   maxPollTimeout: number,
-): Promise<ReturnType<typeof ok> | ReturnType<typeof failed>> {
+): { limit: number; timeoutMs: number } | ReturnType<typeof failed> {
   const { limit = 0, timeout = 0 } = params;
   for (const [name, value] of [["limit", limit], ["timeout", timeout]] as const) {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
       return failed(RETCODE.BAD_PARAM, `${name} must be an integer >= 0`);
     }
   }
-  const seconds = Math.min(timeout as number, maxPollTimeout);
-  return ok(await events.poll(limit as number, seconds * 1000));
+  return { limit: limit as number, timeoutMs: Math.min(timeout as number, maxPollTimeout) * 1000 };
+}
+
+/**
+ * The body of a long poll's response: the poll starts when the server reads
+ * the body, and when the client goes away the server cancels the body, which
+ * aborts the poll at once: its waiter slot is freed and the events that
+ * arrive go to the next poll (§3.1, HTTP-16). (`request.signal` would see
+ * the client go too, but on Deno 2 reading it prints a notice about its
+ * legacy abort-on-success behaviour.)
+ */
+function longPollBody(
+  poll: LongPoll,
+  encode: (response: ActionResponse) => string | Uint8Array<ArrayBuffer>,
+): ReadableStream<Uint8Array> {
+  const abort = new AbortController();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const response = await poll(abort.signal);
+      if (abort.signal.aborted) return;
+      const encoded = encode(response);
+      controller.enqueue(typeof encoded === "string" ? UTF8.encode(encoded) : encoded);
+      controller.close();
+    },
+    cancel() {
+      abort.abort();
+    },
+  }, { highWaterMark: 0 });
 }
 
 /** Reads the body up to `limit` bytes without buffering more than that. */

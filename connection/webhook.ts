@@ -7,9 +7,11 @@
 
 import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
+import type { Event } from "../event/types.ts";
 import { checkAccessToken } from "./auth.ts";
 import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
+import { readLimited } from "./_read_limited.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
@@ -40,6 +42,12 @@ export interface WebhookOptions {
   userAgent?: string;
   /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
   maxBacklog?: number;
+  /**
+   * Largest reply body read, in bytes. A larger reply (by its `Content-Length`,
+   * or counted while reading) is not read further: it is cancelled, logged,
+   * and its actions are not run. Default 16 MiB.
+   */
+  maxReplySize?: number;
   /**
    * Send `meta.heartbeat` events to this webhook: when `false`, `emit` skips
    * `meta.heartbeat` events (and only those). Default `true`: the spec does
@@ -129,6 +137,7 @@ export function createWebhookEmitter(
     impl,
     timeout = 5000,
     maxBacklog = 1000,
+    maxReplySize = 16 * 1024 * 1024,
     drainTimeout = 5000,
     heartbeat = true,
     tokenInQuery = false,
@@ -155,6 +164,7 @@ export function createWebhookEmitter(
   }
   checkInteger(where, "timeout", timeout, 0);
   checkInteger(where, "maxBacklog", maxBacklog, 1);
+  checkInteger(where, "maxReplySize", maxReplySize, 1);
   checkInteger(where, "drainTimeout", drainTimeout, 0);
   const accessToken = checkAccessToken(where, options.accessToken);
   let headers: Headers;
@@ -242,21 +252,41 @@ export function createWebhookEmitter(
       return;
     }
     delivered++;
-    await runReply(response);
+    const bytes = await readReply(response, event);
+    if (bytes !== undefined) await runReply(response, bytes);
   }
 
-  /** WH-10..14: a 200 reply may carry a list of actions to run in order. */
-  async function runReply(response: Response): Promise<void> {
-    let bytes: Uint8Array;
+  /** A 200 reply's body, read up to `maxReplySize` bytes; `undefined` when it is not read. */
+  async function readReply(response: Response, event: Event): Promise<Uint8Array | undefined> {
+    const length = response.headers.get("content-length");
+    let size = length !== null && /^\d+$/.test(length) ? Number(length) : 0;
     try {
-      bytes = await response.bytes();
+      if (size <= maxReplySize) {
+        const read = response.body === null
+          ? { bytes: new Uint8Array() }
+          : await readLimited(response.body, maxReplySize);
+        if ("bytes" in read) return read.bytes;
+        size = read.exceeded;
+      } else {
+        await cancelBody(response);
+      }
     } catch (error) {
       log.warn("Webhook {url}: the reply body could not be read: {error}", {
         url: shownUrl,
         error: describeError(error),
       });
-      return;
+      return undefined;
     }
+    log.warn(
+      "Webhook {url}: the reply to event {id} is larger than {maxReplySize} bytes " +
+        "({size} or more): dropped unread, its actions not run",
+      { url: shownUrl, id: event.id, maxReplySize, size },
+    );
+    return undefined;
+  }
+
+  /** WH-10..14: a 200 reply may carry a list of actions to run in order. */
+  async function runReply(response: Response, bytes: Uint8Array): Promise<void> {
     if (bytes.byteLength === 0) return;
     const encoding = encodingOf(response.headers.get("content-type"));
     if (encoding === undefined) {

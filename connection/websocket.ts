@@ -14,6 +14,8 @@ import { refuse } from "./_refuse.ts";
 import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
+import { checkOrigins, isOriginAllowed } from "./_origin.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * Options of {@linkcode createWebSocketHandler}.
@@ -28,6 +30,19 @@ import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 export interface WebSocketHandlerOptions {
   /** The access token; empty or unset disables auth (WS-02). */
   accessToken?: string | undefined;
+  /**
+   * The web origins whose pages may connect: an upgrade with an `Origin`
+   * header (browsers always send one, bot clients usually not) is refused
+   * with 403 before the upgrade unless its origin is listed. Items: origins
+   * like `https://example.com`, `"null"` for the opaque origin, `"*"` for
+   * any. Default none: every upgrade that carries an `Origin` is refused.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Sockets open at once; one more upgrade is refused with 503 before the
+   * upgrade. Default 1024.
+   */
+  maxConnections?: number;
   /** The frames each new connection starts with (META-C2, META-S1). */
   greeting?: Greeting;
   /** Sees every frame in and out of every socket ({@linkcode FrameTap}). */
@@ -53,6 +68,9 @@ export interface WebSocketHandlerOptions {
    */
   maxBufferedAmount?: number;
 }
+
+/** Default number of forward WebSockets open at once. */
+const DEFAULT_MAX_CONNECTIONS = 1024;
 
 /**
  * The forward WebSocket server: an upgrade handler plus an event sink.
@@ -93,9 +111,10 @@ export function isWebSocketUpgrade(request: Request): boolean {
  * Creates the forward WebSocket server (WS-01).
  *
  * `fetch` checks, in order and before any upgrade: the path (`/`, else 404,
- * WS-04), the method (`GET`, else 405), the `Upgrade` header (else 400) and
+ * WS-04), the method (`GET`, else 405), the `Upgrade` header (else 400), the
+ * `Origin` (else 403, see {@linkcode WebSocketHandlerOptions.allowedOrigins}),
  * the access token (HTTP-03 order, else 401, WS-02/WS-03: never
- * accept-then-close). When the client offers `Sec-WebSocket-Protocol`, one
+ * accept-then-close) and the number of open sockets (`maxConnections`, else 503). When the client offers `Sec-WebSocket-Protocol`, one
  * offered value is echoed (the first that starts with `12`, else the first)
  * so that browsers can connect. After `dispose`, upgrades get 503.
  *
@@ -115,7 +134,7 @@ export function isWebSocketUpgrade(request: Request): boolean {
  * @returns The handler; disposing it closes every socket with 1001 and
  * waits (at most 3 s each) for the closing handshakes.
  * @throws {RangeError} When a limit is not an integer > 0.
- * @throws {TypeError} When the token has surrounding white space.
+ * @throws {TypeError} When the token has surrounding white space or an allowed origin is not one.
  *
  * @example Auth is checked before the upgrade
  * ```ts
@@ -138,11 +157,15 @@ export function createWebSocketHandler(
   const where = "create WebSocket handler";
   const accessToken = checkAccessToken(where, options.accessToken);
   const limits = checkLimits(where, options);
+  const allowedOrigins = checkOrigins(where, options.allowedOrigins);
+  const { maxConnections = DEFAULT_MAX_CONNECTIONS } = options;
+  checkInteger(where, "maxConnections", maxConnections, 1);
   const { greeting } = options;
   const log = logger("websocket");
   const tap = guardTap(where, options.tap, log, "websocket");
   const sessions = new Set<Session>();
   let disposed = false;
+  let full = false;
 
   async function fetch(request: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
     const url = new URL(request.url);
@@ -154,8 +177,21 @@ export function createWebSocketHandler(
     if (!isWebSocketUpgrade(request)) {
       return await refuse(request, 400, "Bad Request: expected a WebSocket upgrade");
     }
+    if (!isOriginAllowed(request, allowedOrigins)) {
+      return await refuse(request, 403, "Forbidden: this Origin is not allowed");
+    }
     if (!isAuthorized(request, accessToken)) {
       return await refuse(request, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
+    }
+    if (sessions.size >= maxConnections) {
+      // Once until a socket closes: a flood of upgrades must not flood the log too.
+      if (!full) {
+        log.warn("Refusing WebSocket upgrades with 503: {count} sockets are open", {
+          count: sessions.size,
+        });
+      }
+      full = true;
+      return await refuse(request, 503, "Service Unavailable: too many connections");
     }
     const protocol = pickProtocol(request.headers.get("sec-websocket-protocol"));
     // Read before the upgrade: afterwards the request, and its address, are gone.
@@ -183,6 +219,7 @@ export function createWebSocketHandler(
     log.debug("Accepted a WebSocket connection ({count} open)", { count: sessions.size });
     void session.closed.then(() => {
       sessions.delete(session);
+      full = false;
       log.debug("A WebSocket connection closed ({count} open)", { count: sessions.size });
     });
     return upgrade.response;

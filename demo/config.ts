@@ -7,6 +7,7 @@
  */
 
 import { loadOneBotConfig } from "../config/mod.ts";
+import { checkOrigins } from "../connection/_origin.ts";
 import type { OneBotOptions } from "../mod.ts";
 
 /**
@@ -23,6 +24,7 @@ export type DemoConfig =
   & Pick<
     OneBotOptions,
     | "accessToken"
+    | "allowedOrigins"
     | "heartbeat"
     | "http"
     | "websocket"
@@ -50,6 +52,9 @@ export type DemoConfig =
 export const DEMO_ENV = {
   /** The access token of every connection; unset or empty: no authentication. */
   ONEBOT_ACCESS_TOKEN: "access token of every connection (empty: none)",
+  /** Comma-separated origins whose web pages may use OneBot and the playground socket. */
+  ONEBOT_ALLOWED_ORIGINS:
+    "comma-separated origins (https://host:port, null or *) whose pages may drive the bot (default none)",
   /** Heartbeat interval in ms on every push connection; 0 or unset: no heartbeat. */
   ONEBOT_HEARTBEAT_INTERVAL: "heartbeat interval in ms (0: off; default off)",
   /** Comma-separated `http(s)://` URLs to POST events to. */
@@ -132,6 +137,8 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
     }
     config.accessToken = token;
   }
+  const allowedOrigins = origins(env, "ONEBOT_ALLOWED_ORIGINS");
+  if (allowedOrigins.length > 0) config.allowedOrigins = allowedOrigins;
   const heartbeat = integer(env, "ONEBOT_HEARTBEAT_INTERVAL", 0);
   if (heartbeat !== undefined && heartbeat > 0) config.heartbeat = { interval: heartbeat };
   const bufferSize = integer(env, "ONEBOT_EVENT_BUFFER_SIZE", 0);
@@ -253,6 +260,23 @@ function urls(
     }
     return item;
   });
+}
+
+/** The comma-separated web origins of a variable (`https://host:port`, `null` or `*`). */
+function origins(
+  env: Readonly<Record<string, string | undefined>>,
+  name: keyof typeof DEMO_ENV,
+): string[] {
+  const items = (env[name] ?? "").split(",").map((item) => item.trim()).filter((item) => item);
+  try {
+    return [...checkOrigins(name, items)];
+  } catch {
+    throw new TypeError(
+      `${name} must be a comma-separated list of origins like https://example.com, null or *: current value is ${
+        JSON.stringify(env[name])
+      }`,
+    );
+  }
 }
 
 function bound(min: number): string {

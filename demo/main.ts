@@ -5,12 +5,14 @@
  * environment variables (see `config.ts`).
  * A bad variable stops start-up with one line naming it and exit code 1.
  * SIGINT and SIGTERM dispose the OneBot (closing its sockets and draining
- * webhooks), then exit with 0.
+ * webhooks), then exit with 0. When the runtime stops accepting connections
+ * (`Too many open files`), the demo logs it and listens again (`relisten.ts`).
  *
  * @module
  */
 
 import { loadDemoConfig } from "./config.ts";
+import { keepServing } from "./relisten.ts";
 import { createDemoServer, type DemoServer } from "./serve.ts";
 
 /** How long disposing may take before the process exits anyway, in ms. */
@@ -43,9 +45,18 @@ Deno.addSignalListener("SIGINT", stop);
 // Windows knows only SIGINT and SIGBREAK.
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
 
+let listening: Deno.NetAddr | undefined;
+keepServing({
+  handler: server.fetch,
+  address: () => listening,
+  // deno-lint-ignore no-console -- the demo's log line when it listens again
+  log: (line) => console.error(`libob-demo: ${line}`),
+});
+
 /** Where to point a bot, and a browser; printed once the address is known. */
 function onListen(addr: Deno.Addr): void {
   if (addr.transport !== "tcp") return;
+  listening = addr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const base = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`;
   const lines = [

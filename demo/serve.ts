@@ -39,6 +39,8 @@ export interface DemoServer extends AsyncDisposable {
  * request to `/` is OneBot's, so `GET /` without an upgrade still answers
  * 405 to everything but a browser (HTTP-09). The playground's socket and
  * files need the access token when one is set (HTTP-03); its page does not.
+ * The socket accepts the page's own origin and `allowedOrigins`; OneBot's
+ * endpoints only `allowedOrigins` (default none: no web page drives the bot).
  *
  * @param options The demo's options (`parseDemoEnv`), platform and store.
  * @returns The server; dispose it to close every connection and page.
@@ -74,6 +76,7 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
     // The page's actions are the platform's doing: they run in-process, not as OneBot frames.
     router: (request, context) => onebot.router(request, context),
     accessToken: options.accessToken,
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
   });
   const onebot = createDemo({ ...options, platform, files, tap: playground.tap });
   return {

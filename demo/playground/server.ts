@@ -16,6 +16,7 @@ import {
   isAuthorized,
 } from "../../mod.ts";
 import { refuse as refuseRequest } from "../../connection/_refuse.ts";
+import { checkOrigins, isOriginAllowed } from "../../connection/_origin.ts";
 import type { DemoChange, DemoPlatform } from "../platform.ts";
 import { type LogFrame, logValue, messageView, stateView } from "./view.ts";
 
@@ -62,6 +63,13 @@ export interface PlaygroundOptions {
   accessToken?: string | undefined;
   /** OneBot frames kept for a page that opens later. Default 500. */
   history?: number;
+  /**
+   * Origins besides the page's own whose pages may open the socket (as
+   * `createOneBot`'s `allowedOrigins`). The page's own origin is the one whose
+   * host is the request's `Host`; an upgrade with any other `Origin` gets 403.
+   * Default none.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -158,6 +166,7 @@ const MEDIA_TYPES: ReadonlyMap<string, string> = new Map([
  */
 export function createPlayground(options: PlaygroundOptions): Playground {
   const { platform, files, router, accessToken = "", history = 500 } = options;
+  const allowedOrigins = checkOrigins("create playground", options.allowedOrigins);
   const pages = new Set<WebSocket>();
   const frames: LogFrame[] = [];
   let seq = 0;
@@ -292,6 +301,11 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         headers: { ...SECURITY_HEADERS, "Content-Type": asset.type, "Cache-Control": "no-cache" },
       });
     }
+    // Another site's page must not act as the user or read the frame log (CORS does not cover
+    // WebSockets): only the page's own origin, or a listed one, may open the socket.
+    if (rest === "socket" && !isSameOrigin(request) && !isOriginAllowed(request, allowedOrigins)) {
+      return await refuse(request, 403, "Forbidden: this Origin is not allowed");
+    }
     if (accessToken !== "" && !isAuthorized(request, accessToken)) {
       return await refuse(request, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
     }
@@ -357,6 +371,14 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
     params: { user_id, group_id },
   })],
 ]);
+
+/** Whether a request has no `Origin`, or one whose host is the request's `Host` (the page's own). */
+function isSameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return true;
+  const host = request.headers.get("host");
+  return host !== null && URL.parse(origin)?.host === URL.parse(`http://${host}`)?.host;
+}
 
 /** `decodeURIComponent`, or `undefined` for a malformed escape. */
 function safeDecode(text: string): string | undefined {

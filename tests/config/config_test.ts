@@ -102,6 +102,20 @@ Deno.test("loadOneBotConfig() reads TOML and JSON, and names the file on a synta
   }
 });
 
+Deno.test("loadOneBotConfig() refuses a file larger than 1 MiB without reading it all (issue 12)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(path, `{"heartbeat": {"interval": 5000}}${" ".repeat(1024 * 1024)}`);
+    await expect(loadOneBotConfig(path)).rejects.toThrow("larger than 1048576 bytes");
+  } finally {
+    await Deno.remove(path);
+  }
+  // A device that never ends is refused too, with the file closed (resource sanitizer).
+  if (Deno.build.os !== "windows") {
+    await expect(loadOneBotConfig("/dev/zero")).rejects.toThrow("larger than 1048576 bytes");
+  }
+});
+
 Deno.test("parseOneBotConfig() reads libob's websocket_rev handshake_timeout in milliseconds (WSR-05)", () => {
   const config = parseOneBotConfig({
     websocket_rev: [{ url: "ws://127.0.0.1:1/", handshake_timeout: 2500 }],

@@ -211,6 +211,71 @@ Deno.test("createWebhookEmitter() tolerates media-type parameters on a 200 reply
   expect(result.calls).toEqual(["0a", "0b", "1a", "1b"]);
 });
 
+const MIB = 1024 * 1024;
+
+/** `total` bytes of JSON white space, streamed in 64 KiB chunks: never held at once. */
+function spaces(total: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      sent += 64 * 1024;
+    },
+  });
+}
+
+Deno.test("createWebhookEmitter() drops a 100 MB streamed 200 reply unread and logged, with memory bounded (issue 12)", async () => {
+  using logs = captureLogs();
+  await using hook = receiver(() =>
+    new Response(spaces(100 * MIB), { headers: { "Content-Type": "application/json" } })
+  );
+  const before = Deno.memoryUsage().rss;
+  let webhook;
+  {
+    await using emitter = createWebhookEmitter(emptyRouter, {
+      url: hook.url,
+      impl: "x",
+      drainTimeout: 60_000,
+    });
+    webhook = emitter;
+    emitter.emit(notice(0));
+  }
+  // The default limit is 16 MiB: reading stops there. With the runtime's buffers and garbage
+  // not yet collected RSS grows by about 40 MB; reading the whole reply grew it by 275 MB.
+  expect(Deno.memoryUsage().rss - before).toBeLessThan(64 * MIB);
+  expect(webhook.delivered).toBe(1);
+  const dropped = logs.text().filter((line) => line.includes("dropped unread"));
+  expect(dropped).toHaveLength(1);
+  expect(dropped[0]).toContain(`${16 * MIB}`);
+});
+
+Deno.test("createWebhookEmitter() runs a reply within maxReplySize and drops a larger one, declared or streamed (issue 12)", async () => {
+  using logs = captureLogs();
+  const action = (seen: Seen) => ({ action: "record", params: { n: seen.body.user_id } });
+  const padded = (seen: Seen) => JSON.stringify([action(seen)]) + " ".repeat(2048);
+  const replies = [
+    (seen: Seen) => Response.json([action(seen)]), // within the limit: run
+    (seen: Seen) => new Response(padded(seen), { headers: { "Content-Type": "application/json" } }),
+    (seen: Seen) =>
+      new Response(ReadableStream.from([new TextEncoder().encode(padded(seen))]), {
+        headers: { "Content-Type": "application/json" },
+      }),
+  ];
+  await using hook = receiver((seen, index) => replies[index]!(seen));
+  const calls: string[] = [];
+  {
+    await using emitter = createWebhookEmitter(recordingRouter(calls), {
+      url: hook.url,
+      impl: "x",
+      maxReplySize: 1024,
+    });
+    for (let n = 0; n < 3; n++) emitter.emit(notice(n));
+  }
+  expect(calls).toEqual(["0"]);
+  expect(logs.text().filter((line) => line.includes("dropped unread"))).toHaveLength(2);
+});
+
 Deno.test("createWebhookEmitter() accepts an empty 200 body and [] without logging an error (WH-10)", async () => {
   using logs = captureLogs();
   const replies = [() => new Response(null, { status: 200 }), () => Response.json([])];

@@ -85,6 +85,17 @@ Deno.test("parseDemoEnv() gives every reverse WebSocket the ONEBOT_WS_REVERSE_SU
   expect(parseDemoEnv({ ONEBOT_WS_REVERSE_SUBPROTOCOLS: "12" })).toEqual({});
 });
 
+Deno.test("parseDemoEnv() reads ONEBOT_ALLOWED_ORIGINS into allowedOrigins, normalised, and names it when bad (issue 12)", () => {
+  expect(parseDemoEnv({ ONEBOT_ALLOWED_ORIGINS: " https://App.example:443/ , null,* ," })).toEqual({
+    allowedOrigins: ["https://app.example", "null", "*"],
+  });
+  expect(parseDemoEnv({ ONEBOT_ALLOWED_ORIGINS: " , " })).toEqual({});
+  for (const bad of ["example.com", "https://example.com/path", "ws://x/?a=1"]) {
+    expect(() => parseDemoEnv({ ONEBOT_ALLOWED_ORIGINS: bad }))
+      .toThrow("ONEBOT_ALLOWED_ORIGINS must be a comma-separated list of origins");
+  }
+});
+
 Deno.test("parseDemoEnv() turns the heartbeat off for 0 (§3.5)", () => {
   expect(parseDemoEnv({ ONEBOT_HEARTBEAT_INTERVAL: "0" })).toEqual({});
 });

@@ -116,3 +116,79 @@ Deno.test("deno task start survives garbage, oversized bodies and connection bur
     await output;
   }
 });
+
+/** The text of a stream as it arrives, and a wait for a piece of it. */
+function collect(stream: ReadableStream<Uint8Array>) {
+  let text = "";
+  const waiters: { piece: string; resolve: () => void }[] = [];
+  const done = (async () => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      for (const waiter of waiters.filter((w) => text.includes(w.piece))) waiter.resolve();
+    }
+  })();
+  return {
+    done,
+    text: () => text,
+    includes(piece: string): Promise<void> {
+      if (text.includes(piece)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ piece, resolve }));
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "deno task start keeps serving after idle connections use up its file descriptors (issue 12)",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+    const [, ...args] = (config.tasks.start as string).trim().split(/\s+/);
+    const port = freePort();
+    const url = `http://127.0.0.1:${port}/`;
+    const neutral = Object.fromEntries(Object.keys(DEMO_ENV).map((name) => [name, ""]));
+    // 128 descriptors for the demo, 200 idle connections (no byte sent) from here.
+    const child = new Deno.Command("sh", {
+      args: ["-c", 'ulimit -n 128 && exec "$0" "$@"', Deno.execPath(), ...args],
+      cwd: ROOT,
+      env: { ...neutral, NO_COLOR: "1", DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = collect(child.stderr);
+    const idle: Deno.Conn[] = [];
+    try {
+      await within(waitUntilUp(url), "the demo to start");
+      for (let i = 0; i < 200; i++) {
+        try {
+          idle.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+        } catch {
+          break; // refused: the demo's listener is gone, as expected once descriptors ran out
+        }
+      }
+      await within(stderr.includes("stopped accepting connections"), "the accept loop to fail");
+      for (const conn of idle.splice(0)) conn.close();
+      await within(stderr.includes("listening again on"), "the demo to listen again");
+      // It may have listened again before the idle connections were gone, and failed again.
+      await within(waitUntilUp(url), "the demo to answer again");
+      const version = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ action: "get_version", params: {}, echo: "after" }),
+      });
+      expect(await version.json()).toMatchObject({ retcode: 0, echo: "after" });
+      expect(stderr.text()).toContain("Too many open files");
+      expect(stderr.text()).not.toContain("Uncaught");
+    } finally {
+      for (const conn of idle) conn.close();
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // It died already: the assertions above say why.
+      }
+      await child.status;
+      await stderr.done;
+    }
+  },
+});
