@@ -197,7 +197,7 @@ export function connectReverseWebSocket(
     try {
       ws = new WebSocket(url, { protocols, headers });
     } catch (error) {
-      outage.failed("Cannot open a WebSocket to {url}: {error}; retrying in {interval} ms", {
+      outage.failed("Reverse WebSocket {url}: cannot open: {error}; retrying in {interval} ms", {
         error,
         interval: reconnectInterval,
       });
@@ -286,7 +286,7 @@ export function connectReverseWebSocket(
         { status, interval: reconnectInterval, error: failure },
       );
     } else {
-      outage.failed("Cannot connect to {url}: {error}; retrying in {interval} ms", {
+      outage.failed("Reverse WebSocket {url}: cannot connect: {error}; retrying in {interval} ms", {
         error: failure === "" ? "no handshake" : failure,
         interval: reconnectInterval,
       });

@@ -99,6 +99,7 @@ export function createDemo(options: DemoOptions = {}): OneBot {
     platform = createDemoPlatform(),
     files = createDemoFileStore(),
     playground: _playground,
+    logLevel: _logLevel,
     ...connections
   } = options;
   const self = { platform: DEMO_PLATFORM, user_id: platform.bot.user_id };

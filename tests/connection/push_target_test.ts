@@ -246,10 +246,10 @@ Deno.test("connectReverseWebSocket() logs why an attempt failed when nothing lis
     reconnectInterval: 60_000,
   });
   try {
-    const line = await logs.logged("Cannot connect to");
+    const line = await logs.logged("cannot connect");
     expect(line).toMatch(
       new RegExp(
-        `^warning Cannot connect to ws://127\\.0\\.0\\.1:${port}/: .+; retrying in 60000 ms$`,
+        `^warning Reverse WebSocket ws://127\\.0\\.0\\.1:${port}/: cannot connect: .+; retrying in 60000 ms$`,
       ),
     );
   } finally {
@@ -300,7 +300,7 @@ Deno.test("connectReverseWebSocket() logs a dead application once, not once per 
     const failures = Number(/after (\d+) failed/.exec(line)![1]);
     expect(failures).toBeGreaterThanOrEqual(5);
     // One line for the outage (two if a minute passed on a loaded machine), not one per attempt.
-    const warnings = logs.find("warning", "Cannot connect to");
+    const warnings = logs.find("warning", "cannot connect");
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     expect(warnings.length).toBeLessThanOrEqual(2);
   } finally {
