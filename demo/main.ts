@@ -54,6 +54,8 @@ function onListen(addr: Deno.Addr): void {
   if (addr.transport !== "tcp") return;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const base = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`;
+  // get_file type url links to the playground's files on this address.
+  server.setBaseUrl(base);
   const lines = [
     `libob-demo: OneBot 12 on ${base}/ (HTTP POST /, WebSocket ws://${base.slice(7)}/)`,
   ];

@@ -103,6 +103,17 @@ Deno.test("deno task start serves the demo at DENO_SERVE_ADDRESS: HTTP and forwa
     const friends = (await call("get_friend_list")).data as { user_id: string }[];
     expect(friends.map((friend) => friend.user_id)).toEqual(["10001", "10002"]);
 
+    // get_file type url: a link on the address deno serve listens on, the token in its headers.
+    const uploaded = await call("upload_file", { type: "data", name: "a.txt", data: btoa("abc") });
+    const { file_id } = uploaded.data as { file_id: string };
+    const link = (await call("get_file", { file_id, type: "url" })).data as {
+      url: string;
+      headers: Record<string, string>;
+    };
+    expect(link.url).toBe(`${url}playground/files/${encodeURIComponent(file_id)}`);
+    const file = await fetch(link.url, { headers: link.headers });
+    expect(await file.text()).toBe("abc");
+
     // A browser's page load of / goes to the playground, with the query (the token) along;
     // the page itself needs no token, its socket does.
     const load = await fetch(`${url}?access_token=t`, {
