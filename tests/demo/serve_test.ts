@@ -2,7 +2,7 @@
 import { expect } from "expect";
 import type { ActionResponse } from "../../action/types.ts";
 import { createDemoServer, type DemoServer } from "../../demo/serve.ts";
-import { serve } from "../_loopback.ts";
+import { openClient, serve } from "../_loopback.ts";
 
 const BYTES = new TextEncoder().encode("hello, file");
 
@@ -75,4 +75,26 @@ Deno.test("demo get_file type url needs no headers without a token, and answers 
   const bareId = await upload(bareServer.url);
   const refused = await call(bareServer.url, "get_file", { file_id: bareId, type: "url" });
   expect(refused).toMatchObject({ status: "failed", retcode: 10004 });
+});
+
+Deno.test("playground: the frame log records how a webhook post ended, not only that it was made (WH-13)", async () => {
+  const dead = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadUrl = `http://127.0.0.1:${(dead.addr as Deno.NetAddr).port}/hook`;
+  dead.close();
+  await using demo = createDemoServer({ httpWebhook: [{ url: deadUrl, statusOnRecovery: false }] });
+  await using server = serve(demo.fetch);
+  await using page = await openClient(`${server.url.replace("http", "ws")}playground/socket`);
+  // The start-up status_update's post may have ended before the page came: look in the history
+  // the page gets first, then in the frames that follow.
+  const seen: Record<string, unknown>[] = [];
+  for (;;) {
+    const { value } = await page.nextFrame();
+    const update = value as { type: string; frames?: unknown[]; frame?: unknown };
+    if (update.type === "hello") seen.push(...(update.frames as Record<string, unknown>[]));
+    if (update.type === "frame") seen.push(update.frame as Record<string, unknown>);
+    if (seen.some((frame) => frame.type === "delivery")) break;
+  }
+  const delivery = seen.find((frame) => frame.type === "delivery")!;
+  expect(delivery).toMatchObject({ direction: "in", connection: "http_webhook", peer: deadUrl });
+  expect(delivery.data).toEqual({ event_id: expect.any(String), error: expect.any(String) });
 });
