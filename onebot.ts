@@ -128,6 +128,14 @@ export interface OneBotWebhookOptions {
    * is aborted and the rest dropped (logged). Default 5000.
    */
   drainTimeout?: number;
+  /**
+   * After a failed post, post the current `meta.status_update` again before
+   * the next event (and before each later one until it is delivered): an
+   * application that starts after the implementation, whose first
+   * `status_update` went to nobody, learns which bots exist before their
+   * next event. Default `true`.
+   */
+  statusOnRecovery?: boolean;
 }
 
 /**
@@ -616,14 +624,21 @@ export function createOneBot<
     greeting,
     ...tapOption,
   });
-  const webhooks = (options.httpWebhook ?? []).map((webhook) =>
-    createWebhookEmitter(router, {
+  const currentStatus = () => meta(statusUpdateEvent(status()));
+  const webhooks = (options.httpWebhook ?? []).map(({ statusOnRecovery = true, ...webhook }) => {
+    if (typeof statusOnRecovery !== "boolean") {
+      throw new TypeError(
+        `Cannot create OneBot: httpWebhook statusOnRecovery must be a boolean: current value is ${statusOnRecovery}`,
+      );
+    }
+    return createWebhookEmitter(router, {
       ...webhook,
       impl,
       accessToken: webhook.accessToken ?? accessToken,
+      ...(statusOnRecovery ? { statusUpdate: currentStatus } : {}),
       ...tapOption,
-    })
-  );
+    });
+  });
   // Each reverse WebSocket starts connecting when created: if a later target is invalid, stop
   // the earlier ones before throwing, or they would reconnect forever with no handle to stop them.
   const reverse: EventSink[] = [];
@@ -654,7 +669,7 @@ export function createOneBot<
   }
   if (websocket !== undefined) fanOut.add(websocket, { name: "websocket" });
   // META-S2: one status_update to each webhook after start; WebSockets get theirs in the greeting.
-  const update = webhooks.length > 0 ? [meta(statusUpdateEvent(status()))] : [];
+  const update = webhooks.length > 0 ? [currentStatus()] : [];
   (options.httpWebhook ?? []).forEach(({ url }, index) =>
     fanOut.add(webhooks[index]!, { name: `http_webhook ${urlPeer(url)}`, greeting: update })
   );

@@ -23,6 +23,10 @@ import { createFailureLog } from "./_failure_log.ts";
  * - `out` + `event`: an event pushed to this connection (WebSocket frames,
  *   webhook posts). Events kept for `get_latest_events` reach the tap inside
  *   that action's response.
+ * - `in` + `delivery`: how a webhook post ended, after its `out` + `event`:
+ *   `data` is `{ event_id, status }` with the HTTP status of the reply (204
+ *   and 200 are deliveries, anything else a refusal), or
+ *   `{ event_id, error }` when no reply came (network error, timeout).
  *
  * @example
  * ```ts
@@ -41,8 +45,8 @@ import { createFailureLog } from "./_failure_log.ts";
 export interface Frame {
   /** `in`: received from the application; `out`: sent to it. */
   readonly direction: "in" | "out";
-  /** What the frame holds. */
-  readonly type: "action" | "response" | "event";
+  /** What the frame holds; `delivery` only on webhooks. */
+  readonly type: "action" | "response" | "event" | "delivery";
   /** The OneBot Connect method it went through. */
   readonly connection: Exclude<ConnectionKind, "local">;
   /**

@@ -15,6 +15,7 @@ import { readLimited } from "./_read_limited.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
+import { createOutageLog } from "./_outage_log.ts";
 import { redactedUrl, refusalReason, USER_AGENT } from "./_push_target.ts";
 
 /**
@@ -62,10 +63,20 @@ export interface WebhookOptions {
    */
   drainTimeout?: number;
   /**
-   * Sees every event posted and every action of a reply with its result
-   * ({@linkcode FrameTap}); `peer` is the URL without its query.
+   * Sees every event posted, how each post ended (a `delivery` frame) and
+   * every action of a reply with its result ({@linkcode FrameTap}); `peer`
+   * is the URL without its query.
    */
   tap?: FrameTap;
+  /**
+   * Makes the current `meta.status_update`. When set, a failed post leaves
+   * one owed: it is posted before the next event, and again before each
+   * later one until a `meta.status_update` is delivered. So a receiver that
+   * starts after the implementation (its first `status_update` went to
+   * nobody) learns which bots exist before their next event. `createOneBot`
+   * sets it unless the webhook's `statusOnRecovery` is `false`.
+   */
+  statusUpdate?: () => Event;
 }
 
 /**
@@ -92,8 +103,10 @@ export interface WebhookEmitter extends EventSink {
  * the events strictly in order, one request at a time over a keep-alive
  * connection, so a slow or dead receiver delays nothing else (HTTP-14).
  * Failed posts (network error, timeout, a status other than 204 or 200) are
- * logged and counted, never retried: a retry can duplicate an event the
- * receiver did process, and the spec leaves retrying open (§9.1 item 17).
+ * counted, never retried: a retry can duplicate an event the receiver did
+ * process, and the spec leaves retrying open (§9.1 item 17). They are logged
+ * at `warning` once per outage and then at most once a minute with a count;
+ * the first delivery after a failure logs one `info` line.
  * Beyond `maxBacklog` queued events the oldest is dropped and counted. The
  * access token never appears in a log line. A 200 reply is read by its
  * `Content-Type` (JSON or MessagePack) as a list of action requests, run one
@@ -162,6 +175,12 @@ export function createWebhookEmitter(
   if (typeof heartbeat !== "boolean" || typeof tokenInQuery !== "boolean") {
     throw new TypeError(`Cannot ${where}: heartbeat and tokenInQuery must be booleans`);
   }
+  const { statusUpdate } = options;
+  if (statusUpdate !== undefined && typeof statusUpdate !== "function") {
+    throw new TypeError(
+      `Cannot ${where}: statusUpdate must be a function: current value is ${typeof statusUpdate}`,
+    );
+  }
   checkInteger(where, "timeout", timeout, 0);
   checkInteger(where, "maxBacklog", maxBacklog, 1);
   checkInteger(where, "maxReplySize", maxReplySize, 1);
@@ -188,6 +207,7 @@ export function createWebhookEmitter(
   const log = logger("webhook");
   const tap = guardTap(where, options.tap, log, "http_webhook");
   const peer = urlPeer(target);
+  const outage = createOutageLog({ log, label: "Webhook {url}", url: shownUrl });
 
   // Each event with its JSON text, made when first posted unless another sink made it already.
   const queue: EncodedEvent[] = [];
@@ -197,7 +217,34 @@ export function createWebhookEmitter(
   let dropped = 0;
   let draining: Promise<void> | undefined;
   let closed = false;
+  /** A post failed and no `meta.status_update` was delivered since (`statusUpdate`). */
+  let statusOwed = false;
   const abort = new AbortController();
+
+  /** The end of one post: counted, logged, tapped as a `delivery` frame. */
+  function failedPost(event: Event, message: string, properties: Record<string, unknown>): void {
+    failedPosts++;
+    statusOwed = statusUpdate !== undefined;
+    outage.failed(message, { ...properties, id: event.id });
+    const { status, error } = properties;
+    tapDelivery(event, typeof status === "number" ? { status } : { error: String(error) });
+  }
+  function deliveredPost(event: Event, status: number): void {
+    delivered++;
+    if (isStatusUpdate(event)) statusOwed = false;
+    outage.succeeded("Webhook {url} delivers again, after {failures} failed post(s)");
+    tapDelivery(event, { status });
+  }
+  function tapDelivery(event: Event, outcome: { status: number } | { error: string }): void {
+    tap?.({
+      direction: "in",
+      type: "delivery",
+      connection: "http_webhook",
+      peer,
+      encoding: "json",
+      data: { event_id: event.id, ...outcome },
+    });
+  }
 
   async function post({ event, json }: EncodedEvent): Promise<void> {
     const body = json();
@@ -225,33 +272,30 @@ export function createWebhookEmitter(
           : abort.signal,
       });
     } catch (error) {
-      failedPosts++;
       // Deno's fetch error carries the full URL in its cause: log a redacted text only.
-      log.warn("Webhook {url} failed for event {id}: {error}", {
-        url: shownUrl,
-        id: event.id,
+      failedPost(event, "Webhook {url} failed for event {id}: {error}", {
         error: describeError(error),
       });
       return;
     }
     if (response.status === 204) {
-      delivered++;
       await cancelBody(response);
+      deliveredPost(event, 204);
       return;
     }
     if (response.status !== 200) { // WH-13
-      failedPosts++;
       // The peer's reason, when it is short text, is what makes a refusal obvious in the log.
       const reason = await refusalReason(response);
-      log.warn(
+      failedPost(
+        event,
         reason === undefined
           ? "Webhook {url} answered {status} for event {id}"
           : "Webhook {url} answered {status} for event {id}: {reason}",
-        { url: shownUrl, status: response.status, id: event.id, reason },
+        { status: response.status, reason },
       );
       return;
     }
-    delivered++;
+    deliveredPost(event, 200);
     const bytes = await readReply(response, event);
     if (bytes !== undefined) await runReply(response, bytes);
   }
@@ -351,6 +395,19 @@ export function createWebhookEmitter(
     }
   }
 
+  /** Posts the current `meta.status_update`, owed since a failed post. */
+  async function postStatus(): Promise<void> {
+    let event: Event;
+    try {
+      event = statusUpdate!();
+    } catch (error) {
+      statusOwed = false; // one line per outage, not one per event
+      log.error("Webhook {url}: statusUpdate threw: {error}", { url: shownUrl, error });
+      return;
+    }
+    await post(encodeOnce(event, log));
+  }
+
   /** The one delivery loop; `draining` is set while it runs. */
   async function drain(): Promise<void> {
     await Promise.resolve(); // `draining` is assigned before the loop can finish
@@ -358,6 +415,7 @@ export function createWebhookEmitter(
       const item = queue[head]!;
       queue[head++] = undefined as unknown as EncodedEvent; // release it for the GC
       try {
+        if (statusOwed && !isStatusUpdate(item.event)) await postStatus();
         await post(item);
       } catch (error) { // post handles every expected failure; this keeps the loop alive
         failedPosts++;
@@ -415,30 +473,35 @@ export function createWebhookEmitter(
     },
     async [Symbol.asyncDispose]() {
       closed = true;
-      if (draining === undefined) return;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<"expired">((resolve) => {
-        timer = setTimeout(() => resolve("expired"), drainTimeout);
-      });
-      const outcome = await Promise.race([draining.then(() => "done" as const), expired]);
-      clearTimeout(timer);
-      if (outcome === "expired") {
-        const left = queue.length - head;
-        dropped += left;
-        log.warn(
-          "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
-          {
-            url: shownUrl,
-            left,
-            drainTimeout,
-          },
-        );
-        abort.abort();
-        await draining;
-      }
+      if (draining !== undefined) await drained(draining);
+      outage[Symbol.dispose]();
     },
   };
+
+  /** Waits for the queue to empty, up to `drainTimeout`; then drops what is left. */
+  async function drained(running: Promise<void>): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<"expired">((resolve) => {
+      timer = setTimeout(() => resolve("expired"), drainTimeout);
+    });
+    const outcome = await Promise.race([running.then(() => "done" as const), expired]);
+    clearTimeout(timer);
+    if (outcome === "expired") {
+      const left = queue.length - head;
+      dropped += left;
+      log.warn(
+        "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
+        { url: shownUrl, left, drainTimeout },
+      );
+      abort.abort();
+      await running;
+    }
+  }
   return webhook;
+}
+
+function isStatusUpdate(event: Event): boolean {
+  return event.type === "meta" && event.detail_type === "status_update";
 }
 
 /** Consumes nothing more of a reply: cancelling frees the keep-alive connection. */

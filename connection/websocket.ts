@@ -195,7 +195,7 @@ export function createWebSocketHandler(
     }
     const protocol = pickProtocol(request.headers.get("sec-websocket-protocol"));
     // Read before the upgrade: afterwards the request, and its address, are gone.
-    const peer = tap === undefined ? "" : addrPeer(info);
+    const peer = addrPeer(info);
     let upgrade: Deno.WebSocketUpgrade;
     try {
       upgrade = Deno.upgradeWebSocket(request, protocol === undefined ? {} : { protocol });
@@ -216,11 +216,20 @@ export function createWebSocketHandler(
       peer,
     });
     sessions.add(session);
-    log.debug("Accepted a WebSocket connection ({count} open)", { count: sessions.size });
+    log.info("WebSocket connection from {peer} opened ({count} open)", {
+      peer,
+      count: sessions.size,
+    });
+    let code = 1006;
+    upgrade.socket.addEventListener("close", (event) => code = event.code, { once: true });
     void session.closed.then(() => {
       sessions.delete(session);
       full = false;
-      log.debug("A WebSocket connection closed ({count} open)", { count: sessions.size });
+      log.info("WebSocket connection from {peer} closed ({code}; {count} open)", {
+        peer,
+        code,
+        count: sessions.size,
+      });
     });
     return upgrade.response;
   }

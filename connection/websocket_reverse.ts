@@ -15,6 +15,7 @@ import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
 import { handshakeStatus, redactedUrl } from "./_push_target.ts";
+import { createOutageLog } from "./_outage_log.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -167,6 +168,7 @@ export function connectReverseWebSocket(
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
   const peer = urlPeer(target);
   const logUrl = redactedUrl(target);
+  const outage = createOutageLog({ log, label: "Reverse WebSocket {url}", url: logUrl });
   // No User-Agent: Deno's own is the one line (see the JSDoc).
   const headers: Record<string, string> = {};
   if (accessToken !== "") {
@@ -195,7 +197,10 @@ export function connectReverseWebSocket(
     try {
       ws = new WebSocket(url, { protocols, headers });
     } catch (error) {
-      log.error("Cannot open a WebSocket to {url}: {error}", { url: logUrl, error });
+      outage.failed("Reverse WebSocket {url}: cannot open: {error}; retrying in {interval} ms", {
+        error,
+        interval: reconnectInterval,
+      });
       scheduleConnect();
       return;
     }
@@ -203,18 +208,20 @@ export function connectReverseWebSocket(
     socket = ws;
     const closed = Promise.withResolvers<void>();
     socketClosed = closed.promise;
+    /** Why this attempt failed, as the close will log it. */
+    let failure = "";
     // Deno's WebSocket has no handshake timeout: a peer that accepts TCP and never answers
     // would keep this attempt CONNECTING forever. Closing it fires `close`, which retries.
     const handshake = setTimeout(() => {
-      log.warn("No WebSocket handshake with {url} within {timeout} ms", {
-        url: logUrl,
-        timeout: handshakeTimeout,
-      });
+      failure = `no handshake within ${handshakeTimeout} ms`; // logged as the attempt's failure
       ws.close();
     }, handshakeTimeout);
     ws.addEventListener("open", () => {
       clearTimeout(handshake);
-      log.info("Connected to {url}", { url: logUrl, protocol: ws.protocol });
+      const after = "Reverse WebSocket connected to {url}, after {failures} failed attempt(s)";
+      if (!outage.succeeded(after, { protocol: ws.protocol })) {
+        log.info("Reverse WebSocket connected to {url}", { url: logUrl, protocol: ws.protocol });
+      }
       // WSR-06: the greeting goes first, made now; then what waited.
       const current = startSession(ws, {
         router,
@@ -244,10 +251,9 @@ export function connectReverseWebSocket(
         }
       }
     });
-    let failure = "";
     ws.addEventListener("error", (event) => {
       // Deno's message names a refusal's status, never its body; it may quote the URL.
-      failure = redactUrl(event instanceof ErrorEvent ? event.message : "");
+      failure ||= redactUrl(event instanceof ErrorEvent ? event.message : "");
       log.debug("WebSocket error on {url}: {message}", { url: logUrl, message: failure });
     });
     ws.addEventListener("close", (event) => {
@@ -258,7 +264,7 @@ export function connectReverseWebSocket(
       closed.resolve();
       if (disposed) return;
       if (wasOpen) {
-        log.warn("Disconnected from {url} ({code}); reconnecting in {interval} ms", {
+        log.warn("Reverse WebSocket {url} disconnected ({code}); reconnecting in {interval} ms", {
           url: logUrl,
           code: event.code,
           reason: event.reason,
@@ -275,13 +281,12 @@ export function connectReverseWebSocket(
   function logFailedAttempt(failure: string): void {
     const status = handshakeStatus(failure);
     if (status !== undefined) {
-      log.warn(
+      outage.failed(
         "Reverse WebSocket {url} refused the handshake with HTTP {status}; retrying in {interval} ms",
-        { url: logUrl, status, interval: reconnectInterval, error: failure },
+        { status, interval: reconnectInterval, error: failure },
       );
     } else {
-      log.warn("Cannot connect to {url}: {error}; retrying in {interval} ms", {
-        url: logUrl,
+      outage.failed("Reverse WebSocket {url}: cannot connect: {error}; retrying in {interval} ms", {
         error: failure === "" ? "no handshake" : failure,
         interval: reconnectInterval,
       });
@@ -320,6 +325,7 @@ export function connectReverseWebSocket(
       clearTimeout(timer);
       timer = undefined;
       backlog = [];
+      outage[Symbol.dispose]();
       if (session !== undefined) {
         await session.close(1000, "going away", CLOSE_TIMEOUT);
       } else if (socket !== undefined) {

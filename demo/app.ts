@@ -9,6 +9,7 @@ import {
   createFileActions,
   createMemoryFileStore,
   createOneBot,
+  type FileActionsOptions,
   type FileStore,
   type FrameTap,
   LIBOB_VERSION,
@@ -64,6 +65,8 @@ export type DemoOptions = DemoConfig & {
   files?: FileStore;
   /** Sees every OneBot frame (`createOneBot`'s `tap`): the playground's log. */
   tap?: FrameTap;
+  /** The URL of a stored file for `get_file` `type` `url`; without it that type answers 10004. */
+  urlFor?: FileActionsOptions["urlFor"];
 };
 
 /**
@@ -99,6 +102,8 @@ export function createDemo(options: DemoOptions = {}): OneBot {
     platform = createDemoPlatform(),
     files = createDemoFileStore(),
     playground: _playground,
+    logLevel: _logLevel,
+    urlFor,
     ...connections
   } = options;
   const self = { platform: DEMO_PLATFORM, user_id: platform.bot.user_id };
@@ -112,7 +117,7 @@ export function createDemo(options: DemoOptions = {}): OneBot {
       ...createDemoHandlers({ platform, self, emit: (event) => onebot.emit(event) }),
       // The defaults: upload_file never fetches loopback or private addresses, and no file
       // (fragmented ones included) may exceed the store's capacity.
-      ...createFileActions({ store: files }),
+      ...createFileActions({ store: files, ...(urlFor === undefined ? {} : { urlFor }) }),
     },
     validators: DEMO_VALIDATORS,
     ...connections,

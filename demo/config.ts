@@ -9,6 +9,7 @@
 import { loadOneBotConfig } from "../config/mod.ts";
 import { checkOrigins } from "../connection/_origin.ts";
 import type { OneBotOptions } from "../mod.ts";
+import { DEMO_LOG_LEVELS, type DemoLogLevel } from "./log.ts";
 
 /**
  * The connection options of `createOneBot` that the environment sets.
@@ -35,6 +36,8 @@ export type DemoConfig =
   & {
     /** Serve the playground web page under `/playground/`. Default `true`. */
     playground?: boolean;
+    /** The lowest level of libob's log lines on the console. Default `info`. */
+    logLevel?: DemoLogLevel;
   };
 
 /**
@@ -81,6 +84,8 @@ export const DEMO_ENV = {
     "comma-separated reverse WebSocket subprotocols (default 12.libob-demo; alemonjs: 12)",
   /** `0`/`false`: no playground web page under `/playground/`. Default on. */
   ONEBOT_PLAYGROUND: "0 or false: do not serve the playground page at /playground/ (default on)",
+  /** The lowest level of the console's log lines: `debug`, `info`, `warning` or `error`. */
+  ONEBOT_LOG_LEVEL: "console log level: debug, info, warning or error (default info)",
 } as const;
 
 /**
@@ -166,6 +171,17 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
   if (Object.keys(compat).length > 0) config.compat = compat;
   if ((env.ONEBOT_PLAYGROUND ?? "").trim() !== "" && !flag(env, "ONEBOT_PLAYGROUND")) {
     config.playground = false;
+  }
+  const logLevel = (env.ONEBOT_LOG_LEVEL ?? "").trim().toLowerCase();
+  if (logLevel !== "") {
+    if (!(DEMO_LOG_LEVELS as readonly string[]).includes(logLevel)) {
+      throw new TypeError(
+        `ONEBOT_LOG_LEVEL must be debug, info, warning or error: current value is ${
+          JSON.stringify(env.ONEBOT_LOG_LEVEL)
+        }`,
+      );
+    }
+    config.logLevel = logLevel as DemoLogLevel;
   }
   return config;
 }

@@ -381,7 +381,9 @@ export const DEMO_VALIDATORS: { readonly [A in keyof DemoActions]: ParamsValidat
  * `leave_channel` the `*_member_decrease` with `sub_type` `leave` and the bot
  * as user and operator. Renames emit nothing (the standard has no notice for
  * them). The targets are checked: an unknown one, or one the bot has left,
- * answers a {@linkcode DEMO_RETCODE} logic error naming the param.
+ * answers a {@linkcode DEMO_RETCODE} logic error naming the param. A `reply`
+ * segment in `demo.simulate_message` must quote a message of the same chat
+ * (else `UNKNOWN_MESSAGE`) and gets that message's sender as `user_id`.
  *
  * @param options The platform, the emit function and the bot's `self`.
  * @returns The handler record, typed by `StandardActions & DemoActions`.
@@ -482,6 +484,47 @@ export function createDemoHandlers(
         return isFailure(member) ? member : undefined;
       }
     }
+  }
+
+  /**
+   * Checks each `reply` segment against the message it quotes, which must
+   * exist in this chat (else `UNKNOWN_MESSAGE`), and gives it that message's
+   * sender as `user_id` (§6.2 lets a sender omit it; an application reads it:
+   * NoneBot2's `event.reply` and `to_me`). A `user_id` that names someone else
+   * answers 10003.
+   */
+  function withReplySenders(message: Message, chat: DemoChat): Message | Failure {
+    const result: Message = [];
+    for (const segment of message) {
+      if (segment.type !== "reply") {
+        result.push(segment);
+        continue;
+      }
+      const { message_id: id, user_id: given } = segment.data as Record<string, unknown>;
+      const quoted = platform.message(String(id));
+      if (quoted === undefined) {
+        return failed(
+          DEMO_RETCODE.UNKNOWN_MESSAGE,
+          `message: reply to unknown message ${clip(String(id))}`,
+        );
+      }
+      if (!platform.messages(chat).some((other) => other.message_id === quoted.message_id)) {
+        return failed(
+          DEMO_RETCODE.UNKNOWN_MESSAGE,
+          `message: reply to message ${clip(quoted.message_id)}, which is in another chat`,
+        );
+      }
+      if (given !== undefined && given !== quoted.sender_id) {
+        return failed(
+          RETCODE.BAD_PARAM,
+          `message: reply user_id ${clip(String(given))} is not the sender of message ${
+            clip(quoted.message_id)
+          } (${clip(quoted.sender_id)})`,
+        );
+      }
+      result.push({ ...segment, data: { ...segment.data, user_id: quoted.sender_id } });
+    }
+    return result;
   }
 
   function messageEvent(stored: DemoMessage): Event {
@@ -598,7 +641,8 @@ export function createDemoHandlers(
       const chat = chatOf(params);
       const problem = checkChat(chat, sender.user_id);
       if (problem !== undefined) return problem;
-      const message = toMessage(params.message as MessageInput);
+      const message = withReplySenders(toMessage(params.message as MessageInput), chat);
+      if (isFailure(message)) return message;
       const stored = platform.addMessage({ sender_id: sender.user_id, chat, message });
       emit(messageEvent(stored));
       return ok({ message_id: stored.message_id });

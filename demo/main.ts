@@ -4,6 +4,8 @@
  * connections from `ONEBOT_CONFIG` (a OneBot TOML/JSON file) and the `ONEBOT_*`
  * environment variables (see `config.ts`).
  * A bad variable stops start-up with one line naming it and exit code 1.
+ * libob's log lines go to stderr at `ONEBOT_LOG_LEVEL` (default `info`):
+ * connections opened and closed, push targets failing and recovering.
  * SIGINT and SIGTERM dispose the OneBot (closing its sockets and draining
  * webhooks), then exit with 0. When the runtime stops accepting connections
  * (`Too many open files`), the demo logs it and listens again (`relisten.ts`).
@@ -12,6 +14,7 @@
  */
 
 import { loadDemoConfig } from "./config.ts";
+import { configureDemoLogging } from "./log.ts";
 import { keepServing } from "./relisten.ts";
 import { createDemoServer, type DemoServer } from "./serve.ts";
 
@@ -20,7 +23,10 @@ const SHUTDOWN_TIMEOUT = 5000;
 
 async function start(): Promise<DemoServer> {
   try {
-    return createDemoServer(await loadDemoConfig(Deno.env.toObject()));
+    const config = await loadDemoConfig(Deno.env.toObject());
+    // Before the OneBot starts: its first webhook post may fail at once.
+    await configureDemoLogging(config.logLevel);
+    return createDemoServer(config);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // deno-lint-ignore no-console -- the demo's one start-up error line
@@ -59,6 +65,8 @@ function onListen(addr: Deno.Addr): void {
   listening = addr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const base = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`;
+  // get_file type url links to the playground's files on this address.
+  server.setBaseUrl(base);
   const lines = [
     `libob-demo: OneBot 12 on ${base}/ (HTTP POST /, WebSocket ws://${base.slice(7)}/)`,
   ];

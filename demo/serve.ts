@@ -6,7 +6,13 @@
  * @module
  */
 
-import { isWebSocketUpgrade, type OneBot, type RequestHandler } from "../mod.ts";
+import {
+  type FileRecord,
+  type FileUrl,
+  isWebSocketUpgrade,
+  type OneBot,
+  type RequestHandler,
+} from "../mod.ts";
 import { createDemo, createDemoFileStore, type DemoOptions } from "./app.ts";
 import { createDemoPlatform } from "./platform.ts";
 import { createPlayground, PLAYGROUND_PATH } from "./playground/server.ts";
@@ -30,6 +36,13 @@ export interface DemoServer extends AsyncDisposable {
   onebot: OneBot;
   /** The playground's path, or `undefined` when it is off. */
   playground: string | undefined;
+  /**
+   * Sets the absolute URL the demo is reached at (`http://127.0.0.1:8080`,
+   * no path), from which `get_file` with `type` `url` builds its links. Until
+   * it is set, and when the playground (which serves the files) is off, that
+   * type answers 10004. `main.ts` sets the address `deno serve` listens on.
+   */
+  setBaseUrl(url: string): void;
 }
 
 /**
@@ -41,6 +54,11 @@ export interface DemoServer extends AsyncDisposable {
  * files need the access token when one is set (HTTP-03); its page does not.
  * The socket accepts the page's own origin and `allowedOrigins`; OneBot's
  * endpoints only `allowedOrigins` (default none: no web page drives the bot).
+ *
+ * `get_file` with `type` `url` answers a link to the file under
+ * `/playground/files/` on the base URL ({@linkcode DemoServer.setBaseUrl}),
+ * with the access token, when one is set, in its `headers`
+ * (`Authorization: Bearer …`), never in the URL.
  *
  * @param options The demo's options (`parseDemoEnv`), platform and store.
  * @returns The server; dispose it to close every connection and page.
@@ -65,8 +83,16 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
       fetch: onebot.fetch,
       onebot,
       playground: undefined,
+      setBaseUrl() {},
       [Symbol.asyncDispose]: () => onebot[Symbol.asyncDispose](),
     };
+  }
+  let baseUrl: string | undefined;
+  const token = options.accessToken ?? "";
+  function urlFor(file: FileRecord): FileUrl | undefined {
+    if (baseUrl === undefined) return undefined;
+    const url = `${baseUrl}${PLAYGROUND_PATH}files/${encodeURIComponent(file.id)}`;
+    return token === "" ? { url } : { url, headers: { Authorization: `Bearer ${token}` } };
   }
   const platform = options.platform ?? createDemoPlatform();
   const files = options.files ?? createDemoFileStore();
@@ -78,7 +104,7 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
     accessToken: options.accessToken,
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
   });
-  const onebot = createDemo({ ...options, platform, files, tap: playground.tap });
+  const onebot = createDemo({ ...options, platform, files, tap: playground.tap, urlFor });
   return {
     fetch(request, info) {
       const url = request.url;
@@ -95,6 +121,9 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
     },
     onebot,
     playground: PLAYGROUND_PATH,
+    setBaseUrl(url) {
+      baseUrl = new URL(url).origin;
+    },
     async [Symbol.asyncDispose]() {
       await playground[Symbol.asyncDispose]();
       await onebot[Symbol.asyncDispose]();

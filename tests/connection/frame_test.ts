@@ -60,6 +60,8 @@ function summary(frame: Frame): string {
     ? data.action
     : frame.type === "response"
     ? data.retcode
+    : frame.type === "delivery"
+    ? data.status ?? "error"
     : `${data.type}.${data.detail_type}`;
   return `${frame.direction} ${frame.type} ${what}`;
 }
@@ -165,7 +167,7 @@ Deno.test("createOneBot() taps a reverse WebSocket under its URL, without the to
   await onebot[Symbol.asyncDispose]();
 });
 
-Deno.test("createOneBot() taps webhook posts and the actions of a reply with their results (WH-10)", async () => {
+Deno.test("createOneBot() taps webhook posts, how each ended, and the actions of a reply with their results (WH-10)", async () => {
   const recorder = record();
   let posts = 0;
   await using receiver = serve(async (request) => {
@@ -183,19 +185,53 @@ Deno.test("createOneBot() taps webhook posts and the actions of a reply with the
     httpWebhook: [{ url: `${receiver.url}hook?access=1`, tokenInQuery: true }],
   }));
   onebot.emit(privateMessage("m2"));
-  const frames = await recorder.count(6);
+  const frames = await recorder.count(8);
   expect(frames.map(summary)).toEqual([
     "out event meta.status_update", // META-S2
+    "in delivery 204",
     "out event message.private",
+    "in delivery 200",
     "in action ping",
     "out response 0",
     "in action nope",
     "out response 10002",
   ]);
+  expect(frames[3]!.data).toEqual({
+    event_id: (frames[2]!.data as { id: string }).id,
+    status: 200,
+  });
   for (const frame of frames) {
     expect(frame.connection).toBe("http_webhook");
     expect(frame.peer).toBe(`${receiver.url}hook`);
   }
+  await onebot[Symbol.asyncDispose]();
+});
+
+Deno.test("createOneBot() taps a failed webhook post as a delivery frame with the status or the error (WH-13)", async () => {
+  const recorder = record();
+  await using receiver = serve(async (request) => {
+    await request.body?.cancel();
+    return new Response("busy", { status: 503 });
+  });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closed = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await using onebot = createOneBot(options(recorder.tap, {
+    http: false,
+    websocket: false,
+    httpWebhook: [
+      { url: `${receiver.url}hook`, statusOnRecovery: false },
+      { url: `http://127.0.0.1:${closed}/`, statusOnRecovery: false },
+    ],
+  }));
+  const frames = await recorder.count(4);
+  const deliveries = frames.filter((frame) => frame.type === "delivery");
+  expect(deliveries).toHaveLength(2);
+  const refused = deliveries.find((frame) => frame.peer === `${receiver.url}hook`)!;
+  expect(refused).toMatchObject({ direction: "in", connection: "http_webhook" });
+  expect(refused.data).toEqual({ event_id: expect.any(String), status: 503 });
+  const unreachable = deliveries.find((frame) => frame.peer === `http://127.0.0.1:${closed}/`)!;
+  expect(unreachable.data).toEqual({ event_id: expect.any(String), error: expect.any(String) });
   await onebot[Symbol.asyncDispose]();
 });
 

@@ -15,7 +15,7 @@ import {
 } from "../../connection/_push_target.ts";
 import { createEvent } from "../../event/create.ts";
 import { LIBOB_VERSION } from "../../version.ts";
-import { within } from "../_loopback.ts";
+import { freePort, serveApp, within } from "../_loopback.ts";
 import { captureLogs } from "../_logs.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
@@ -246,10 +246,10 @@ Deno.test("connectReverseWebSocket() logs why an attempt failed when nothing lis
     reconnectInterval: 60_000,
   });
   try {
-    const line = await logs.logged("Cannot connect to");
+    const line = await logs.logged("cannot connect");
     expect(line).toMatch(
       new RegExp(
-        `^warning Cannot connect to ws://127\\.0\\.0\\.1:${port}/: .+; retrying in 60000 ms$`,
+        `^warning Reverse WebSocket ws://127\\.0\\.0\\.1:${port}/: cannot connect: .+; retrying in 60000 ms$`,
       ),
     );
   } finally {
@@ -274,4 +274,36 @@ Deno.test("handshakeStatus() reads the status from Deno's WebSocket error messag
   expect(handshakeStatus("NetworkError: failed to connect to WebSocket: Connection refused"))
     .toBe(undefined);
   expect(handshakeStatus("")).toBe(undefined);
+});
+
+Deno.test("connectReverseWebSocket() logs a dead application once, not once per attempt, and one line when it connects", async () => {
+  using logs = captureLogs();
+  const port = freePort();
+  const url = `ws://127.0.0.1:${port}/`;
+  const sink = connectReverseWebSocket(router, { url, impl: "demo", reconnectInterval: 5 });
+  try {
+    // Deno logs each failed attempt's error event (debug): wait for a few attempts.
+    await within(
+      (async () => {
+        while (logs.find("debug", "WebSocket error on").length < 5) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })(),
+      "five failed attempts",
+    );
+    await using app = serveApp({ port });
+    await app.accept();
+    const line = await logs.logged("connected to");
+    expect(line).toMatch(
+      new RegExp(`^info Reverse WebSocket connected to ${url}, after \\d+ failed attempt\\(s\\)$`),
+    );
+    const failures = Number(/after (\d+) failed/.exec(line)![1]);
+    expect(failures).toBeGreaterThanOrEqual(5);
+    // One line for the outage (two if a minute passed on a loaded machine), not one per attempt.
+    const warnings = logs.find("warning", "cannot connect");
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    expect(warnings.length).toBeLessThanOrEqual(2);
+  } finally {
+    await sink[Symbol.asyncDispose]();
+  }
 });

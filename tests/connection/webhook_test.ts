@@ -6,6 +6,7 @@ import {
   createWebhookEmitter,
   encodeMsgpack,
   type Event,
+  type FrameTap,
   LIBOB_VERSION,
   ok,
 } from "../../mod.ts";
@@ -20,12 +21,15 @@ interface Seen {
   body: Record<string, unknown>;
 }
 
-/** A loopback webhook receiver whose reply is chosen per request. */
-function receiver(reply: (seen: Seen, index: number) => Response | Promise<Response>) {
+/** A loopback webhook receiver whose reply is chosen per request; on a free port by default. */
+function receiver(
+  reply: (seen: Seen, index: number) => Response | Promise<Response>,
+  port = 0,
+) {
   const seen: Seen[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    { hostname: "127.0.0.1", port, onListen() {} },
     async (request, info) => {
       const entry = {
         url: request.url,
@@ -597,4 +601,112 @@ Deno.test("createOneBot() sends one status_update to each webhook at start, then
   expect(beats.length).toBeGreaterThanOrEqual(1);
   expect(beats[0]!.body.interval).toBe(20);
   expect(hookB.seen.some((s) => s.body.detail_type === "heartbeat")).toBe(false);
+});
+
+Deno.test("createWebhookEmitter() logs a dead receiver once, not once per event, and one line when it delivers again", async () => {
+  using logs = captureLogs();
+  const port = closedPort();
+  const url = `http://127.0.0.1:${port}/hook`;
+  const down = failedDeliveries(20);
+  const webhook = createWebhookEmitter(emptyRouter, { url, impl: "x", tap: down.tap });
+  try {
+    for (let n = 0; n < 20; n++) webhook.emit(notice(n));
+    await down.done;
+    await using hook = receiver(noContent, port); // the receiver starts on the dead port
+    webhook.emit(notice(20));
+    await hook.received(1);
+    const line = await logs.logged("delivers again");
+    expect(line).toBe(`info Webhook ${url} delivers again, after 20 failed post(s)`);
+    // One line for the outage (two if a minute passed on a loaded machine), not twenty.
+    const failures = logs.find("warning", "failed for event");
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(failures.length).toBeLessThanOrEqual(2);
+    expect(String(failures[0]!.properties.url)).toBe(url);
+  } finally {
+    await webhook[Symbol.asyncDispose]();
+  }
+});
+
+function kinds(seen: Seen[]): string[] {
+  return seen.map((s) => `${s.body.type}.${s.body.detail_type}`);
+}
+
+/** A frame tap that resolves once `count` webhook posts have failed. */
+function failedDeliveries(count: number): { tap: FrameTap; done: Promise<void> } {
+  const done = Promise.withResolvers<void>();
+  let failed = 0;
+  return {
+    tap(frame) {
+      if (frame.type === "delivery" && "error" in (frame.data as object) && ++failed === count) {
+        done.resolve();
+      }
+    },
+    done: done.promise,
+  };
+}
+
+Deno.test("createOneBot() posts the current status_update again before the next event once a dead webhook works (META-S2, statusOnRecovery)", async () => {
+  const port = closedPort();
+  const down = failedDeliveries(3);
+  await using onebot = createOneBot({
+    impl: "my-impl",
+    version: "1.0.0",
+    bots: [{ self, online: true }],
+    handlers: {},
+    http: false,
+    websocket: false,
+    httpWebhook: [{ url: `http://127.0.0.1:${port}/hook` }],
+    tap: down.tap,
+  });
+  // The start-up status_update, this notice and the next status_update go to nobody.
+  onebot.emit(notice(1));
+  onebot.updateBot({ self: { platform: "demo", user_id: "bot2" }, online: true });
+  await down.done;
+  // A webhook-only application starts after the implementation.
+  await using hook = receiver(noContent, port);
+  onebot.emit(notice(2));
+  await hook.received(2);
+  onebot.emit(notice(3));
+  await hook.received(3);
+  // The status_update first, with the current bots; then the events, and no more of it.
+  expect(kinds(hook.seen)).toEqual([
+    "meta.status_update",
+    "notice.friend_increase",
+    "notice.friend_increase",
+  ]);
+  expect(hook.seen[0]!.body.status).toEqual({
+    good: true,
+    bots: [{ self, online: true }, { self: { platform: "demo", user_id: "bot2" }, online: true }],
+  });
+  expect(hook.seen.map((s) => s.body.user_id)).toEqual([undefined, "2", "3"]);
+});
+
+Deno.test("createOneBot() does not post the status_update again when statusOnRecovery is false", async () => {
+  const port = closedPort();
+  const down = failedDeliveries(2);
+  await using onebot = createOneBot({
+    impl: "my-impl",
+    version: "1.0.0",
+    bots: [{ self, online: true }],
+    handlers: {},
+    http: false,
+    websocket: false,
+    httpWebhook: [{ url: `http://127.0.0.1:${port}/hook`, statusOnRecovery: false }],
+    tap: down.tap,
+  });
+  onebot.emit(notice(1));
+  await down.done;
+  await using hook = receiver(noContent, port);
+  onebot.emit(notice(2));
+  onebot.emit(notice(3));
+  await hook.received(2);
+  await onebot[Symbol.asyncDispose]();
+  expect(hook.seen.some((s) => s.body.detail_type === "status_update")).toBe(false);
+  expect(() =>
+    createOneBot({
+      impl: "x",
+      version: "1",
+      httpWebhook: [{ url: hook.url, statusOnRecovery: "yes" as unknown as boolean }],
+    })
+  ).toThrow("statusOnRecovery must be a boolean");
 });

@@ -411,3 +411,21 @@ Deno.test("createWebSocketHandler() answers 20002 when a custom router throws at
   const second = await client.call({ action: "ping", params: {}, echo: "2" });
   expect(second).toMatchObject({ retcode: 0, data: "pong", echo: "2" });
 });
+
+Deno.test("createWebSocketHandler() logs each connection opened and closed at info, with the peer's address", async () => {
+  using logs = captureLogs();
+  const handler = createWebSocketHandler(ping, {});
+  await using server = serve(handler.fetch);
+  {
+    await using client = await openClient(server.url.replace("http", "ws"));
+    const opened = await logs.logged("opened");
+    expect(opened).toMatch(/^info WebSocket connection from 127\.0\.0\.1:\d+ opened \(1 open\)$/);
+    client.socket.close(1000);
+    await client.closed;
+  }
+  const closed = await logs.logged("closed (");
+  expect(closed).toMatch(
+    /^info WebSocket connection from 127\.0\.0\.1:\d+ closed \(1000; 0 open\)$/,
+  );
+  await handler[Symbol.asyncDispose]();
+});

@@ -202,3 +202,17 @@ Deno.test("parseDemoEnv() reads ONEBOT_COMPAT_NON_STRING_ECHO and ONEBOT_COMPAT_
   expect(parseDemoEnv({ ONEBOT_COMPAT_NON_STRING_ECHO: "0", ONEBOT_COMPAT_NULL_PARAMS: "false" }))
     .toEqual({});
 });
+
+Deno.test("parseDemoEnv() reads ONEBOT_LOG_LEVEL (any case, trimmed) and refuses other levels", () => {
+  expect(parseDemoEnv({ ONEBOT_LOG_LEVEL: "" })).toEqual({});
+  for (const level of ["debug", "info", "warning", "error"]) {
+    expect(parseDemoEnv({ ONEBOT_LOG_LEVEL: ` ${level.toUpperCase()} ` })).toEqual({
+      logLevel: level,
+    });
+  }
+  for (const bad of ["warn", "trace", "verbose", "0"]) {
+    expect(() => parseDemoEnv({ ONEBOT_LOG_LEVEL: bad })).toThrow(
+      `ONEBOT_LOG_LEVEL must be debug, info, warning or error: current value is "${bad}"`,
+    );
+  }
+});

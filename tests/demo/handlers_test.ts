@@ -460,6 +460,73 @@ Deno.test("demo.simulate_message emits the message event, seen by get_latest_eve
   });
 });
 
+Deno.test("demo.simulate_message gives a reply segment its quoted message's sender as user_id, as NoneBot2's event.reply needs (§6.2)", async () => {
+  await withDemo(async ({ call, events }) => {
+    const group = { detail_type: "group", group_id: "20001" };
+    const botSaid = expectOk(
+      await call("send_message", { ...group, message: "I am the bot" }),
+    ) as { message_id: string };
+    const reply = expectOk(
+      await call("demo.simulate_message", {
+        ...group,
+        user_id: "10001",
+        message: [
+          { type: "reply", data: { message_id: botSaid.message_id } },
+          { type: "text", data: { text: "replying to the bot" } },
+        ],
+      }),
+    ) as { message_id: string };
+    // A user_id that is the quoted sender is accepted as is.
+    expectOk(
+      await call("demo.simulate_message", {
+        ...group,
+        user_id: "10002",
+        message: [{ type: "reply", data: { message_id: reply.message_id, user_id: "10001" } }],
+      }),
+    );
+    const [first, second] = await events();
+    expect(first!.message).toEqual([
+      { type: "reply", data: { message_id: botSaid.message_id, user_id: "10000" } },
+      { type: "text", data: { text: "replying to the bot" } },
+    ]);
+    expect(second!.message).toEqual([
+      { type: "reply", data: { message_id: reply.message_id, user_id: "10001" } },
+    ]);
+  });
+});
+
+Deno.test("demo.simulate_message refuses a reply to an unknown message, to another chat's, or with the wrong user_id", async () => {
+  await withDemo(async ({ call, events }) => {
+    const inPrivate = expectOk(
+      await call("demo.simulate_message", {
+        detail_type: "private",
+        user_id: "10001",
+        message: "hi",
+      }),
+    ) as { message_id: string };
+    const group = { detail_type: "group", group_id: "20001", user_id: "10002" };
+    const replyTo = (data: Record<string, string>) =>
+      call("demo.simulate_message", {
+        ...group,
+        message: [{ type: "reply", data }, { type: "text", data: { text: "x" } }],
+      });
+    const unknown = await replyTo({ message_id: "999999" });
+    expectFailed(unknown, DEMO_RETCODE.UNKNOWN_MESSAGE, "message");
+    expect(unknown.message).toBe("message: reply to unknown message 999999");
+    const elsewhere = await replyTo({ message_id: inPrivate.message_id });
+    expectFailed(elsewhere, DEMO_RETCODE.UNKNOWN_MESSAGE, "message");
+    expect(elsewhere.message).toContain("in another chat");
+    const said = expectOk(await call("send_message", { ...group, message: "hello" })) as {
+      message_id: string;
+    };
+    const wrong = await replyTo({ message_id: said.message_id, user_id: "10001" });
+    expectFailed(wrong, 10003, "message");
+    expect(wrong.message).toContain("is not the sender of message");
+    // Nothing was stored or emitted for the refused ones.
+    expect((await events()).map((event) => event.message_id)).toEqual([inPrivate.message_id]);
+  });
+});
+
 Deno.test("demo.simulate_message reaches forward WebSocket connections too (WS-01, WS-05)", async () => {
   await withDemo(async ({ call, wsUrl }) => {
     await using peer = await openClient(wsUrl);

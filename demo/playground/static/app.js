@@ -1212,9 +1212,26 @@ function frameSummary(frame) {
       const parts = [data.type, data.detail_type, data.sub_type].filter((part) => part);
       return parts.map(String).join(".") || "?";
     }
+    case "delivery":
+      return deliverySummary(data);
     default:
       return "";
   }
+}
+
+/**
+ * How a webhook post ended: the status of the reply (204 and 200 are
+ * deliveries, anything else a refusal), or the error when none came.
+ *
+ * @param {Record<string, unknown>} data
+ * @returns {string}
+ */
+function deliverySummary(data) {
+  if (typeof data.status === "number") {
+    const delivered = data.status === 204 || data.status === 200;
+    return `${delivered ? "delivered" : "refused"} · HTTP ${data.status}`;
+  }
+  return `failed · ${short(String(data.error ?? "no reply"), 80)}`;
 }
 
 /**
