@@ -74,6 +74,10 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
     // The page's actions are the platform's doing: they run in-process, not as OneBot frames.
     router: (request, context) => onebot.router(request, context),
     accessToken: options.accessToken,
+    targets: {
+      webhooks: (options.httpWebhook ?? []).map(({ url }) => url),
+      reverse: (options.websocketReverse ?? []).map(({ url }) => url),
+    },
   });
   const onebot = createDemo({ ...options, platform, files, tap: playground.tap });
   return {

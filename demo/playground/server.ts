@@ -17,6 +17,7 @@ import {
 } from "../../mod.ts";
 import { refuse as refuseRequest } from "../../connection/_refuse.ts";
 import type { DemoChange, DemoPlatform } from "../platform.ts";
+import { createLinkTracker } from "./links.ts";
 import { type LogFrame, logValue, messageView, stateView } from "./view.ts";
 
 /**
@@ -62,6 +63,8 @@ export interface PlaygroundOptions {
   accessToken?: string | undefined;
   /** OneBot frames kept for a page that opens later. Default 500. */
   history?: number;
+  /** The push targets, shown on the page when no bot is connected (queries are not shown). */
+  targets?: { webhooks?: readonly string[]; reverse?: readonly string[] };
 }
 
 /**
@@ -157,7 +160,13 @@ const MEDIA_TYPES: ReadonlyMap<string, string> = new Map([
  * ```
  */
 export function createPlayground(options: PlaygroundOptions): Playground {
-  const { platform, files, router, accessToken = "", history = 500 } = options;
+  const { platform, files, router, accessToken = "", history = 500, targets = {} } = options;
+  // What the page shows when no bot is connected: how to connect one.
+  const connect = {
+    token: accessToken !== "",
+    webhooks: (targets.webhooks ?? []).map(shownUrl),
+    reverse: (targets.reverse ?? []).map(shownUrl),
+  };
   const pages = new Set<WebSocket>();
   const frames: LogFrame[] = [];
   let seq = 0;
@@ -177,7 +186,12 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     for (const page of pages) deliver(page, text);
   }
 
+  const links = createLinkTracker({
+    onChange: () => broadcast({ type: "links", links: links.list() }),
+  });
+
   function tap(frame: Frame): void {
+    links.see(frame);
     // Kept shortened (logValue): a history of raw frames could hold 500 uploads of 16 MiB.
     const logged: LogFrame = { ...frame, seq: ++seq, time: Date.now(), data: logValue(frame.data) };
     frames.push(logged);
@@ -188,6 +202,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const subscription = platform.subscribe((change: DemoChange) => {
     switch (change.type) {
       case "message_added":
+        // A user's message is about to go to every connection: the tracker sees which get it.
+        if (change.message.sender_id !== platform.bot.user_id) links.broadcast();
         return broadcast({ type: "message", message: messageView(change.message) });
       case "message_removed":
         return broadcast({ type: "message_deleted", message_id: change.message.message_id });
@@ -242,6 +258,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         state: stateView(platform),
         messages,
         frames,
+        links: links.list(),
+        connect,
       });
     });
     socket.addEventListener("message", (event) => onCommand(socket, event.data));
@@ -357,6 +375,16 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
     params: { user_id, group_id },
   })],
 ]);
+
+/** A URL without its query and credentials (either may hold the token). */
+function shownUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const shown = new URL(url);
+  shown.search = "";
+  shown.username = "";
+  shown.password = "";
+  return shown.href;
+}
 
 /** `decodeURIComponent`, or `undefined` for a malformed escape. */
 function safeDecode(text: string): string | undefined {
