@@ -1576,15 +1576,19 @@ function renderBots() {
         : "none (ONEBOT_ACCESS_TOKEN sets one)",
     ],
   ];
-  const items = ways.flatMap(([name, urls, note]) => [
-    el("dt", "", name),
+  const items = ways.map(([name, urls, note]) =>
     el(
-      "dd",
+      "div",
       "",
-      ...urls.flatMap((url) => [el("code", "", url), " "]),
-      el("span", "muted-note", note),
-    ),
-  ]);
+      el("dt", "", name),
+      el(
+        "dd",
+        "",
+        ...urls.flatMap((url) => [el("code", "", url), " "]),
+        el("span", "muted-note", note),
+      ),
+    )
+  );
   ui.noBotWays.replaceChildren(...items);
 }
 
