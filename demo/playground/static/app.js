@@ -272,6 +272,7 @@ function onHello(hello) {
   ui.botInfo.textContent = `bot account: ${userName(bot)} (${bot.user_id})`;
   links = Array.isArray(hello.links) ? /** @type {Link[]} */ (hello.links.filter(isRecord)) : [];
   if (isRecord(hello.connect)) connectInfo = /** @type {ConnectInfo} */ (hello.connect);
+  ui.noBot.hidden = true; // drawn anew: the demo may have restarted with other targets
   renderBots();
   if (chatByKey(selected) === undefined) selected = defaultChatKey();
   renderChats();
@@ -1544,14 +1545,18 @@ function renderBots() {
   const live = links.filter(isLive);
   const pageUp = ui.connection.dataset.state === "connected";
   ui.bots.dataset.state = !pageUp ? "connecting" : live.length > 0 ? "connected" : "none";
-  ui.bots.textContent = !pageUp
+  const text = !pageUp
     ? "bot apps: …"
     : live.length > 0
     ? `bot apps: ${live.length} connected`
     : "bot apps: none";
+  // Unchanged text is not set again: a status region would announce it anew.
+  if (ui.bots.textContent !== text) ui.bots.textContent = text;
   ui.bots.title = live.map((link) => `${connectionName(link.connection)} ${link.peer}`).join("\n");
+  const wasHidden = ui.noBot.hidden;
   ui.noBot.hidden = !pageUp || live.length > 0;
-  if (ui.noBot.hidden) return;
+  // The ways in only change with a hello: drawn when the notice shows.
+  if (ui.noBot.hidden || !wasHidden) return;
   const host = location.host;
   const secure = location.protocol === "https:";
   /** @type {[string, string[], string][]} */
