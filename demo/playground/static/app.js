@@ -1536,14 +1536,16 @@ const HTTP_LINK_MS = 60_000;
 
 /** Whether a link still counts as a connected bot app. @param {Link} link */
 function isLive(link) {
-  const socket = link.connection === "websocket" || link.connection === "websocket_reverse";
-  return socket || Date.now() - link.last < HTTP_LINK_MS;
+  const linked = link.connection === "websocket" || link.connection === "websocket_reverse";
+  return linked || Date.now() - link.last < HTTP_LINK_MS;
 }
 
 /** Shows which bot apps are connected and, when none is, how to connect one. */
 function renderBots() {
   const live = links.filter(isLive);
   const pageUp = ui.connection.dataset.state === "connected";
+  // Not known while the page has no link to the demo.
+  ui.bots.hidden = !pageUp;
   ui.bots.dataset.state = !pageUp ? "connecting" : live.length > 0 ? "connected" : "none";
   const text = !pageUp
     ? "bot apps: …"
