@@ -103,6 +103,10 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
     router: (request, context) => onebot.router(request, context),
     accessToken: options.accessToken,
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+    targets: {
+      webhooks: (options.httpWebhook ?? []).map(({ url }) => url),
+      reverse: (options.websocketReverse ?? []).map(({ url }) => url),
+    },
   });
   const onebot = createDemo({ ...options, platform, files, tap: playground.tap, urlFor });
   return {

@@ -18,6 +18,7 @@ import {
 import { refuse as refuseRequest } from "../../connection/_refuse.ts";
 import { checkOrigins, isOriginAllowed } from "../../connection/_origin.ts";
 import type { DemoChange, DemoPlatform } from "../platform.ts";
+import { createLinkTracker } from "./links.ts";
 import { type LogFrame, logValue, messageView, stateView } from "./view.ts";
 
 /**
@@ -70,6 +71,8 @@ export interface PlaygroundOptions {
    * Default none.
    */
   allowedOrigins?: readonly string[];
+  /** The push targets, shown on the page when no bot is connected (queries are not shown). */
+  targets?: { webhooks?: readonly string[]; reverse?: readonly string[] };
 }
 
 /**
@@ -165,8 +168,14 @@ const MEDIA_TYPES: ReadonlyMap<string, string> = new Map([
  * ```
  */
 export function createPlayground(options: PlaygroundOptions): Playground {
-  const { platform, files, router, accessToken = "", history = 500 } = options;
+  const { platform, files, router, accessToken = "", history = 500, targets = {} } = options;
   const allowedOrigins = checkOrigins("create playground", options.allowedOrigins);
+  // What the page shows when no bot is connected: how to connect one.
+  const connect = {
+    token: accessToken !== "",
+    webhooks: (targets.webhooks ?? []).map(shownUrl),
+    reverse: (targets.reverse ?? []).map(shownUrl),
+  };
   const pages = new Set<WebSocket>();
   const frames: LogFrame[] = [];
   let seq = 0;
@@ -186,7 +195,12 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     for (const page of pages) deliver(page, text);
   }
 
+  const links = createLinkTracker({
+    onChange: () => broadcast({ type: "links", links: links.list() }),
+  });
+
   function tap(frame: Frame): void {
+    links.see(frame);
     // Kept shortened (logValue): a history of raw frames could hold 500 uploads of 16 MiB.
     const logged: LogFrame = { ...frame, seq: ++seq, time: Date.now(), data: logValue(frame.data) };
     frames.push(logged);
@@ -197,6 +211,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const subscription = platform.subscribe((change: DemoChange) => {
     switch (change.type) {
       case "message_added":
+        // A user's message is about to go to every connection: the tracker sees which get it.
+        if (change.message.sender_id !== platform.bot.user_id) links.broadcast();
         return broadcast({ type: "message", message: messageView(change.message) });
       case "message_removed":
         return broadcast({ type: "message_deleted", message_id: change.message.message_id });
@@ -251,6 +267,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         state: stateView(platform),
         messages,
         frames,
+        links: links.list(),
+        connect,
       });
     });
     socket.addEventListener("message", (event) => onCommand(socket, event.data));
@@ -378,6 +396,16 @@ function isSameOrigin(request: Request): boolean {
   if (origin === null) return true;
   const host = request.headers.get("host");
   return host !== null && URL.parse(origin)?.host === URL.parse(`http://${host}`)?.host;
+}
+
+/** A URL without its query and credentials (either may hold the token). */
+function shownUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const shown = new URL(url);
+  shown.search = "";
+  shown.username = "";
+  shown.password = "";
+  return shown.href;
 }
 
 /** `decodeURIComponent`, or `undefined` for a malformed escape. */

@@ -31,6 +31,8 @@
  *   type: "action" | "response" | "event", connection: string, peer: string,
  *   encoding: string, data: unknown }} LogFrame
  * @typedef {{ ok: boolean, data?: unknown, message?: string }} Result
+ * @typedef {{ connection: string, peer: string, since: number, last: number }} Link
+ * @typedef {{ token: boolean, webhooks: string[], reverse: string[] }} ConnectInfo
  */
 
 /** At most this many frame rows are kept (in the page and while paused). */
@@ -59,8 +61,14 @@ function byId(id) {
 
 const ui = {
   connection: byId("connection"),
+  bots: byId("bots"),
   botInfo: byId("bot-info"),
+  chats: byId("chats"),
+  chatsToggle: /** @type {HTMLButtonElement} */ (byId("chats-toggle")),
+  chatsCurrent: byId("chats-current"),
   chatList: byId("chat-list"),
+  noBot: byId("no-bot"),
+  noBotWays: byId("no-bot-ways"),
   chatTitle: byId("chat-title"),
   chatMeta: byId("chat-meta"),
   acting: /** @type {HTMLSelectElement} */ (byId("acting")),
@@ -108,6 +116,10 @@ let activeMessage = null;
 const unread = new Map();
 /** Unsent text, per chat key. @type {Map<string, string>} */
 const drafts = new Map();
+/** The bot apps the demo's frames show (see `links.ts`). @type {Link[]} */
+let links = [];
+/** How a bot app can connect: the push targets and whether a token is needed. @type {ConnectInfo} */
+let connectInfo = { token: false, webhooks: [], reverse: [] };
 /** The message being replied to. @type {Message | null} */
 let replyTo = null;
 /** File names known to the page (its own uploads, or read from the server). @type {Map<string, string>} */
@@ -139,13 +151,13 @@ const frameText = new WeakMap();
 function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const url = `${scheme}//${location.host}/playground/socket${location.search}`;
-  setConnection("connecting", "connecting…");
+  setConnection("connecting", "page: connecting…");
   const ws = new WebSocket(url);
   socket = ws;
   let opened = false;
   ws.addEventListener("open", () => {
     opened = true;
-    setConnection("connected", "connected");
+    setConnection("connected", "page: connected");
   });
   ws.addEventListener("message", (event) => {
     if (typeof event.data !== "string") return;
@@ -167,15 +179,16 @@ function connect() {
     setConnection(
       "disconnected",
       opened || hasToken
-        ? "disconnected, reconnecting…"
-        : "cannot connect; if the demo has an access token, add ?access_token=… to this address",
+        ? "page: disconnected, reconnecting…"
+        : "page: cannot connect; if the demo has an access token, add ?access_token=… to this address",
     );
+    renderBots();
     setTimeout(connect, RETRY_MS);
   });
 }
 
 /**
- * Shows the connection state in the header.
+ * Shows the state of the page's own link to the demo in the header.
  *
  * @param {string} name `connecting`, `connected` or `disconnected`
  * @param {string} text
@@ -220,6 +233,11 @@ function onServerFrame(frame) {
       return;
     case "message_deleted":
       return onMessageDeleted(String(frame.message_id));
+    case "links":
+      links = Array.isArray(frame.links)
+        ? /** @type {Link[]} */ (frame.links.filter(isRecord))
+        : [];
+      return renderBots();
     case "frame":
       if (isRecord(frame.frame)) addFrames([/** @type {LogFrame} */ (frame.frame)]);
       return;
@@ -251,7 +269,11 @@ function onHello(hello) {
   unread.clear();
   if (replyTo !== null && !messageById.has(replyTo.message_id)) setReply(null);
   const bot = state.bot;
-  ui.botInfo.textContent = `bot: ${userName(bot)} (${bot.user_id})`;
+  ui.botInfo.textContent = `bot account: ${userName(bot)} (${bot.user_id})`;
+  links = Array.isArray(hello.links) ? /** @type {Link[]} */ (hello.links.filter(isRecord)) : [];
+  if (isRecord(hello.connect)) connectInfo = /** @type {ConnectInfo} */ (hello.connect);
+  ui.noBot.hidden = true; // drawn anew: the demo may have restarted with other targets
+  renderBots();
   if (chatByKey(selected) === undefined) selected = defaultChatKey();
   renderChats();
   renderChat();
@@ -536,6 +558,7 @@ function selectChat(key) {
   ui.input.value = drafts.get(key) ?? "";
   selected = key;
   unread.delete(key);
+  setChatsOpen(false);
   setReply(null);
   showError("");
   renderChats();
@@ -545,6 +568,7 @@ function selectChat(key) {
 /** Redraws the selected chat: header, acting user, messages. */
 function renderChat() {
   const chat = chatByKey(selected);
+  ui.chatsCurrent.textContent = chat?.name ?? "";
   if (state === null || chat === undefined) {
     ui.chatTitle.textContent = "No chat selected";
     ui.chatMeta.textContent = "";
@@ -1522,6 +1546,86 @@ function scrollToBottom(box) {
   box.scrollTop = box.scrollHeight;
 }
 
+// --- Bot apps ------------------------------------------------------------------
+
+/** An application linked over HTTP or a webhook counts as connected this long after its last action. */
+const HTTP_LINK_MS = 60_000;
+
+/** Whether a link still counts as a connected bot app. @param {Link} link */
+function isLive(link) {
+  const linked = link.connection === "websocket" || link.connection === "websocket_reverse";
+  return linked || Date.now() - link.last < HTTP_LINK_MS;
+}
+
+/** Shows which bot apps are connected and, when none is, how to connect one. */
+function renderBots() {
+  const live = links.filter(isLive);
+  const pageUp = ui.connection.dataset.state === "connected";
+  // Not known while the page has no link to the demo.
+  ui.bots.hidden = !pageUp;
+  ui.bots.dataset.state = !pageUp ? "connecting" : live.length > 0 ? "connected" : "none";
+  const text = !pageUp
+    ? "bot apps: …"
+    : live.length > 0
+    ? `bot apps: ${live.length} connected`
+    : "bot apps: none";
+  // Unchanged text is not set again: a status region would announce it anew.
+  if (ui.bots.textContent !== text) ui.bots.textContent = text;
+  ui.bots.title = live.map((link) => `${connectionName(link.connection)} ${link.peer}`).join("\n");
+  const wasHidden = ui.noBot.hidden;
+  ui.noBot.hidden = !pageUp || live.length > 0;
+  // The ways in only change with a hello: drawn when the notice shows.
+  if (ui.noBot.hidden || !wasHidden) return;
+  const host = location.host;
+  const secure = location.protocol === "https:";
+  /** @type {[string, string[], string][]} */
+  const ways = [
+    ["Forward WebSocket", [`${secure ? "wss" : "ws"}://${host}/`], ""],
+    ["HTTP", [`${location.protocol}//${host}/`], "(POST)"],
+    [
+      "Reverse WebSocket",
+      connectInfo.reverse,
+      connectInfo.reverse.length > 0 ? "(the demo dials it)" : "off (ONEBOT_WS_REVERSE_URL)",
+    ],
+    [
+      "Webhook",
+      connectInfo.webhooks,
+      connectInfo.webhooks.length > 0 ? "(events are posted there)" : "off (ONEBOT_WEBHOOK_URL)",
+    ],
+    [
+      "Access token",
+      [],
+      connectInfo.token
+        ? "required: the demo's ONEBOT_ACCESS_TOKEN (Authorization: Bearer …)"
+        : "none (ONEBOT_ACCESS_TOKEN sets one)",
+    ],
+  ];
+  const items = ways.map(([name, urls, note]) =>
+    el(
+      "div",
+      "",
+      el("dt", "", name),
+      el(
+        "dd",
+        "",
+        ...urls.flatMap((url) => [el("code", "", url), " "]),
+        el("span", "muted-note", note),
+      ),
+    )
+  );
+  ui.noBotWays.replaceChildren(...items);
+}
+
+/**
+ * Opens or closes the chat list (on a narrow screen it is collapsed behind its button).
+ *
+ * @param {boolean} open
+ */
+function setChatsOpen(open) {
+  ui.chatsToggle.setAttribute("aria-expanded", String(open));
+  ui.chats.dataset.open = String(open);
+}
+
 // --- Wiring --------------------------------------------------------------------
 
 /** Connects the controls and opens the socket. */
@@ -1571,6 +1675,11 @@ function start() {
   ui.filterHeartbeats.addEventListener("change", applyFilters);
   ui.pause.addEventListener("click", togglePause);
   ui.clear.addEventListener("click", clearFrames);
+  ui.chatsToggle.addEventListener("click", () => {
+    setChatsOpen(ui.chatsToggle.getAttribute("aria-expanded") !== "true");
+  });
+  // An HTTP or webhook app counts as connected for a while after its last action.
+  setInterval(renderBots, 10_000);
   renderFrameCount();
   connect();
 }

@@ -22,7 +22,7 @@ const PNG_BASE64 =
 async function openPlayground(page: Page, base: string): Promise<void> {
   await page.goto(base);
   expect(new URL(page.url()).pathname).toBe("/playground/");
-  await page.getByRole("status").getByText("connected", { exact: true }).waitFor();
+  await page.getByRole("status").getByText("page: connected", { exact: true }).waitFor();
 }
 
 function isMessage(event: Event): boolean {
@@ -243,7 +243,90 @@ Deno.test({
     await page.getByRole("status").getByText("add ?access_token=").waitFor();
     await page.goto(`${server.url}?access_token=s3cret`);
     expect(new URL(page.url()).search).toBe("?access_token=s3cret");
-    await page.getByRole("status").getByText("connected", { exact: true }).waitFor();
+    await page.getByRole("status").getByText("page: connected", { exact: true }).waitFor();
     await page.getByRole("button", { name: "libob demo group", exact: true }).waitFor();
+  },
+});
+
+Deno.test({
+  name:
+    "playground in Chromium on a 390×844 phone: the composer shows without scrolling, the chat list collapses, and with no bot app the page says how to connect one",
+  ignore: BROWSER_TESTS_IGNORED,
+  async fn() {
+    await using demo = createDemoServer({ accessToken: "s3cret" });
+    await using server = serve(demo.fetch);
+    await using browser = await launchBrowser({ width: 390, height: 844 });
+    const page = await browser.context.newPage();
+    await openPlayground(page, `${server.url}?access_token=s3cret`);
+
+    // No bot app: the page says so, with the address of each way in and the token hint.
+    const bots = page.getByRole("status").filter({ hasText: "bot apps:" });
+    await bots.getByText("bot apps: none", { exact: true }).waitFor();
+    const notice = page.getByRole("region", { name: "No bot app is connected" });
+    await notice.waitFor();
+    const base = server.url.replace("http://", "");
+    await notice.getByText(`ws://${base}`, { exact: true }).waitFor();
+    await notice.getByText(`http://${base}`, { exact: true }).waitFor();
+    await notice.getByText("ONEBOT_WS_REVERSE_URL").waitFor();
+    await notice.getByText("ONEBOT_WEBHOOK_URL").waitFor();
+    await notice.getByText("required: the demo's ONEBOT_ACCESS_TOKEN").waitFor();
+
+    // The composer and the notice are on the first screen; nothing scrolled, nothing overflows.
+    const viewport = { width: 390, height: 844 };
+    for (
+      const target of [
+        page.locator("#composer"),
+        page.getByRole("button", { name: "Send" }),
+        notice,
+      ]
+    ) {
+      const box = await target.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+    }
+    expect(await page.evaluate<number>("window.scrollY")).toBe(0);
+    expect(
+      await page.evaluate<number>(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+      ),
+    ).toBeLessThanOrEqual(0);
+    const out = await outDir();
+    await page.screenshot({ path: `${out}playground_phone.png` });
+
+    // The chat list is collapsed behind its button, which names the chat; it opens and closes.
+    const toggle = page.getByRole("button", { name: /^Chats/ });
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    await toggle.getByText("libob demo group").waitFor();
+    const alice = page.getByRole("button", { name: "Alice", exact: true });
+    expect(await alice.isVisible()).toBe(false);
+    await toggle.click();
+    await alice.click();
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    await page.getByRole("heading", { name: "Alice" }).waitFor();
+
+    // A bot app connects over the forward WebSocket: the notice goes, the badge counts it.
+    const bot = await openClient(`${server.wsUrl}?access_token=s3cret`);
+    await bots.getByText("bot apps: 1 connected", { exact: true }).waitFor();
+    await notice.waitFor({ state: "hidden" });
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme, reducedMotion: "reduce" });
+      expect([colorScheme, await axeViolations(page)]).toEqual([colorScheme, []]);
+    }
+    // It leaves: the next message, which reaches no socket, shows it is gone.
+    await bot[Symbol.asyncDispose]();
+    const input = page.getByLabel("Message", { exact: true });
+    await input.fill("anyone there?");
+    await input.press("Enter");
+    await bots.getByText("bot apps: none", { exact: true }).waitFor();
+    await notice.waitFor();
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme, reducedMotion: "reduce" });
+      expect([colorScheme, await axeViolations(page)]).toEqual([colorScheme, []]);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.screenshot({ path: `${out}playground_phone_left.png` });
   },
 });

@@ -318,3 +318,58 @@ Deno.test("demo server: ONEBOT_PLAYGROUND=0 leaves only the OneBot (HTTP-10)", a
   await load.body?.cancel();
   expect(load.status).toBe(405);
 });
+
+Deno.test("playground: the page learns how bot apps connect (no query shown) and which are linked, live", async () => {
+  // An application with a reverse WebSocket endpoint and a webhook receiver.
+  const appSockets: WebSocket[] = [];
+  await using app = serve(async (request) => {
+    if (request.headers.get("upgrade") === "websocket") {
+      const { socket, response } = Deno.upgradeWebSocket(request);
+      appSockets.push(socket);
+      return response;
+    }
+    await request.body?.cancel();
+    return new Response(null, { status: 204 });
+  });
+  await using demo = createDemoServer({
+    accessToken: "s3cret",
+    websocketReverse: [{
+      url: `${app.wsUrl}onebot?access_token=s3cret`,
+      reconnectInterval: 60_000,
+    }],
+    httpWebhook: [{ url: `http://user:pw@127.0.0.1:${app.port}/hook?access_token=s3cret` }],
+  });
+  await using server = serve(demo.fetch);
+  await using page = await openClient(`${server.wsUrl}playground/socket?access_token=s3cret`);
+  const hello = await next<Hello & { links: unknown[]; connect: unknown }>(page, "hello");
+  expect(hello.connect).toEqual({
+    token: true,
+    webhooks: [`http://127.0.0.1:${app.port}/hook`],
+    reverse: [`${app.wsUrl}onebot`],
+  });
+  // The reverse WebSocket links once its meta.connect is sent, if it was not in hello already.
+  const reverse = { connection: "websocket_reverse", peer: `${app.wsUrl}onebot` };
+  let links = hello.links;
+  while (!JSON.stringify(links).includes("websocket_reverse")) {
+    links = (await next<{ links: unknown[] }>(page, "links")).links;
+  }
+  expect(links).toEqual([expect.objectContaining(reverse)]);
+
+  // A forward WebSocket app comes: two links.
+  const bot = await openClient(`${server.wsUrl}?access_token=s3cret`);
+  links = (await next<{ links: unknown[] }>(page, "links")).links;
+  expect(links).toEqual([
+    expect.objectContaining(reverse),
+    expect.objectContaining({
+      connection: "websocket",
+      peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    }),
+  ]);
+  // It goes; a user's message reaches only the reverse WebSocket (and the webhook): one link.
+  await bot[Symbol.asyncDispose]();
+  expect(await command(page, 1, { op: "send", user_id: "10001", chat: GROUP, message: "hi" }))
+    .toMatchObject({ ok: true });
+  links = (await next<{ links: unknown[] }>(page, "links")).links;
+  expect(links).toEqual([expect.objectContaining(reverse)]);
+  for (const socket of appSockets) socket.close();
+});
