@@ -8,6 +8,7 @@
 
 import { loadOneBotConfig } from "../config/mod.ts";
 import type { OneBotOptions } from "../mod.ts";
+import type { DemoPlatformOptions } from "./platform.ts";
 
 /**
  * The connection options of `createOneBot` that the environment sets.
@@ -30,6 +31,7 @@ export type DemoConfig =
     | "websocketReverse"
     | "compat"
   >
+  & Pick<DemoPlatformOptions, "maxMessagesPerChat" | "maxMessagesSize">
   & {
     /** Serve the playground web page under `/playground/`. Default `true`. */
     playground?: boolean;
@@ -71,6 +73,11 @@ export const DEMO_ENV = {
     "comma-separated reverse WebSocket subprotocols (default 12.libob-demo; alemonjs: 12)",
   /** `0`/`false`: no playground web page under `/playground/`. Default on. */
   ONEBOT_PLAYGROUND: "0 or false: do not serve the playground page at /playground/ (default on)",
+  /** Messages the demo platform keeps per chat, > 0; the oldest go first. Default 1000. */
+  ONEBOT_DEMO_MAX_MESSAGES: "messages kept per chat, oldest dropped (> 0; default 1000)",
+  /** Bytes of messages the demo platform keeps in all, > 0; the oldest go first. Default 32 MiB. */
+  ONEBOT_DEMO_MAX_MESSAGES_SIZE:
+    "estimated bytes of messages kept in all, oldest dropped (> 0; default 33554432)",
 } as const;
 
 /**
@@ -151,6 +158,10 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
   if ((env.ONEBOT_PLAYGROUND ?? "").trim() !== "" && !flag(env, "ONEBOT_PLAYGROUND")) {
     config.playground = false;
   }
+  const maxMessagesPerChat = integer(env, "ONEBOT_DEMO_MAX_MESSAGES", 1);
+  if (maxMessagesPerChat !== undefined) config.maxMessagesPerChat = maxMessagesPerChat;
+  const maxMessagesSize = integer(env, "ONEBOT_DEMO_MAX_MESSAGES_SIZE", 1);
+  if (maxMessagesSize !== undefined) config.maxMessagesSize = maxMessagesSize;
   return config;
 }
 

@@ -7,7 +7,7 @@
  */
 
 import { isWebSocketUpgrade, type OneBot, type RequestHandler } from "../mod.ts";
-import { createDemo, createDemoFileStore, type DemoOptions } from "./app.ts";
+import { createDemo, createDemoFileStore, type DemoOptions, demoPlatformOptions } from "./app.ts";
 import { createDemoPlatform } from "./platform.ts";
 import { createPlayground, PLAYGROUND_PATH } from "./playground/server.ts";
 
@@ -66,7 +66,7 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
       [Symbol.asyncDispose]: () => onebot[Symbol.asyncDispose](),
     };
   }
-  const platform = options.platform ?? createDemoPlatform();
+  const platform = options.platform ?? createDemoPlatform(demoPlatformOptions(options));
   const files = options.files ?? createDemoFileStore();
   const playground = createPlayground({
     platform,
