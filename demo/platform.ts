@@ -456,8 +456,9 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
   }
   /** Every kept message by ID, oldest first, with its chat's key and its size. */
   const messages = new Map<string, { stored: DemoMessage; chat: string; size: number }>();
-  /** The kept messages of each chat by ID, oldest first. */
-  const chats = new Map<string, Map<string, DemoMessage>>();
+  const order: IdQueue = { ids: [], head: 0 };
+  /** The kept messages of each chat, by chat key. */
+  const chats = new Map<string, { byId: Map<string, DemoMessage>; order: IdQueue }>();
   let messagesSize = 0;
   let lastMessageId = 0;
   const listeners = new Set<(change: DemoChange) => void>();
@@ -498,9 +499,17 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
     const kept = messages.get(messageId);
     if (kept === undefined) return undefined;
     messages.delete(messageId);
-    chats.get(kept.chat)?.delete(messageId);
+    const chat = chats.get(kept.chat);
+    chat?.byId.delete(messageId);
+    if (chat?.byId.size === 0) chats.delete(kept.chat);
     messagesSize -= kept.size;
     return changed(kept.stored, { type: "message_removed", message: kept.stored });
+  }
+
+  /** Removes the oldest message of a list; `false` when it has none. */
+  function dropOldest(queue: IdQueue, live: ReadonlyMap<string, unknown>): boolean {
+    const id = oldestId(queue, live);
+    return id !== undefined && removeMessage(id) !== undefined;
   }
 
   return {
@@ -556,17 +565,17 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
       const alt_message = altMessage(message);
       const size = freezeMessage(message) + alt_message.length;
       const key = chatKey(chat);
-      const inChat = chats.get(key) ?? new Map<string, DemoMessage>();
-      chats.set(key, inChat);
       // Make room first: the new message is always kept, the oldest go.
-      for (const oldest of inChat.keys()) {
-        if (inChat.size < maxMessagesPerChat) break;
-        removeMessage(oldest);
+      const full = chats.get(key);
+      while (full !== undefined && full.byId.size >= maxMessagesPerChat) {
+        if (!dropOldest(full.order, full.byId)) break;
       }
-      for (const oldest of messages.keys()) {
-        if (messagesSize + size <= maxMessagesSize) break;
-        removeMessage(oldest);
+      while (messagesSize + size > maxMessagesSize) {
+        if (!dropOldest(order, messages)) break;
       }
+      const inChat = chats.get(key) ??
+        { byId: new Map<string, DemoMessage>(), order: { ids: [], head: 0 } };
+      chats.set(key, inChat);
       lastMessageId += 1;
       const stored: DemoMessage = Object.freeze({
         message_id: String(lastMessageId),
@@ -577,12 +586,14 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
         alt_message,
       });
       messages.set(stored.message_id, { stored, chat: key, size });
-      inChat.set(stored.message_id, stored);
+      pushId(order, stored.message_id, messages);
+      inChat.byId.set(stored.message_id, stored);
+      pushId(inChat.order, stored.message_id, inChat.byId);
       messagesSize += size;
       return changed(stored, { type: "message_added", message: stored });
     },
     message: (messageId) => messages.get(messageId)?.stored,
-    messages: (chat) => [...chats.get(chatKey(chat))?.values() ?? []],
+    messages: (chat) => [...chats.get(chatKey(chat))?.byId.values() ?? []],
     allMessages: () => Array.from(messages.values(), (kept) => kept.stored),
     removeMessage,
     subscribe(listener) {
@@ -592,15 +603,45 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
   };
 }
 
-/** One string per chat; JSON keeps IDs that contain separators apart. */
+/**
+ * Message IDs, oldest first from `head`. A message removed otherwise (deleted,
+ * or dropped from another list) stays until it is met or swept. A `Map`
+ * alone would do, but finding its first entry skips every deleted one: a
+ * cost that grows with the cap.
+ */
+interface IdQueue {
+  ids: string[];
+  head: number;
+}
+
+/** The oldest ID of `queue` still in `live`; gone ones on the way are passed for good. */
+function oldestId(queue: IdQueue, live: ReadonlyMap<string, unknown>): string | undefined {
+  while (queue.head < queue.ids.length) {
+    const id = queue.ids[queue.head]!;
+    if (live.has(id)) return id;
+    queue.head += 1;
+  }
+  return undefined;
+}
+
+/** Adds the newest ID; sweeps gone IDs once they are half the list (amortised O(1)). */
+function pushId(queue: IdQueue, id: string, live: ReadonlyMap<string, unknown>): void {
+  queue.ids.push(id);
+  if (queue.ids.length > 2 * live.size + 64) {
+    queue.ids = queue.ids.slice(queue.head).filter((kept) => live.has(kept));
+    queue.head = 0;
+  }
+}
+
+/** One string per chat; the guild ID's length keeps a `:` in an ID from mixing two chats up. */
 function chatKey(chat: DemoChat): string {
   switch (chat.detail_type) {
     case "private":
-      return JSON.stringify(["private", chat.user_id]);
+      return `p:${chat.user_id}`;
     case "group":
-      return JSON.stringify(["group", chat.group_id]);
+      return `g:${chat.group_id}`;
     case "channel":
-      return JSON.stringify(["channel", chat.guild_id, chat.channel_id]);
+      return `c:${chat.guild_id.length}:${chat.guild_id}:${chat.channel_id}`;
   }
 }
 
