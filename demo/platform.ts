@@ -267,9 +267,10 @@ export interface DemoPlatformOptions {
   maxMessagesPerChat?: number;
   /**
    * The size of all kept messages together, in bytes as
-   * {@linkcode freezeMessage} estimates it (plus their `alt_message`), an integer > 0; a new message past
-   * it drops the oldest messages of any chat (the newest is always kept).
-   * Default {@linkcode DEMO_MAX_MESSAGES_SIZE} (32 MiB).
+   * {@linkcode freezeMessage} estimates it (plus each `alt_message`), an
+   * integer > 0; a new message past it drops the oldest messages of any chat
+   * (the newest is always kept). Default {@linkcode DEMO_MAX_MESSAGES_SIZE}
+   * (32 MiB).
    */
   maxMessagesSize?: number;
 }
@@ -656,8 +657,9 @@ const KEY_OVERHEAD = 64;
  * Freezes a message's arrays and objects, deeply, and estimates what
  * keeping it costs in bytes, close to what V8 holds: 16 per value (an
  * array item included) plus the length of a string or the buffer that bytes
- * keep alive, 64 per object key plus its length, and 256 for the record. A value already frozen is taken as owned and not counted
- * again (it is shared, or it is a cycle). No recursion: any depth is fine.
+ * keep alive, 64 per object key plus its length, and 256 for the record.
+ * A value already frozen is taken as owned and not counted again (it is
+ * shared, or it is a cycle). No recursion: any depth is fine.
  *
  * @param message The message, as `addMessage` receives it.
  * @returns The estimate.

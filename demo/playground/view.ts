@@ -341,15 +341,20 @@ function copy(value: unknown, depth: number, budget: LogBudget): unknown {
   }
   const keys = Object.keys(value);
   const shown = Math.min(keys.length, MAX_KEYS);
-  const result: Record<string, unknown> = {};
-  let count = 0;
-  for (; count < shown && budget.left > 0; count++) {
-    const key = keys[count]!;
+  const entries: [string, unknown][] = [];
+  while (entries.length < shown && budget.left > 0) {
+    const key = keys[entries.length]!;
     budget.left -= 1;
-    result[cut(key, budget)] = copy((value as Record<string, unknown>)[key], depth + 1, budget);
+    entries.push([
+      cut(key, budget),
+      copy((value as Record<string, unknown>)[key], depth + 1, budget),
+    ]);
   }
-  if (count < keys.length) result["…"] = `${keys.length - count} more keys`;
-  return result;
+  if (entries.length < keys.length) {
+    entries.push(["…", `${keys.length - entries.length} more keys`]);
+  }
+  // fromEntries defines each key: a peer's "__proto__" stays a key, not our copy's prototype.
+  return Object.fromEntries(entries);
 }
 
 /**

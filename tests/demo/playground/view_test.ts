@@ -82,3 +82,13 @@ Deno.test("greetingMessages() gives the newest messages within 1000 and 1 Mi uni
   expect(greeted.at(-1)?.message_id).toBe("200");
   expect(JSON.stringify(greeted).length).toBeLessThan(2 * GREETING_UNITS);
 });
+
+Deno.test("logValue() keeps a peer's __proto__ key as a key", () => {
+  const logged = logValue(JSON.parse('{"__proto__":{"polluted":true},"a":1}')) as Record<
+    string,
+    unknown
+  >;
+  expect(Object.getPrototypeOf(logged)).toBe(Object.prototype);
+  expect(Object.keys(logged)).toEqual(["__proto__", "a"]);
+  expect(JSON.stringify(logged)).toBe('{"__proto__":{"polluted":true},"a":1}');
+});
