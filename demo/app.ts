@@ -18,7 +18,7 @@ import {
 } from "../mod.ts";
 import type { DemoConfig } from "./config.ts";
 import { createDemoHandlers, DEMO_VALIDATORS, type DemoActions } from "./handlers.ts";
-import { createDemoPlatform, type DemoPlatform } from "./platform.ts";
+import { createDemoPlatform, type DemoPlatform, type DemoPlatformOptions } from "./platform.ts";
 
 /**
  * The demo's `impl` (§8), sent in `get_version`, `X-Impl` and the
@@ -59,7 +59,11 @@ export const DEMO_PLATFORM = "demo";
  * ```
  */
 export type DemoOptions = DemoConfig & {
-  /** The platform; a fresh `createDemoPlatform()` by default. */
+  /**
+   * The platform; by default a fresh `createDemoPlatform()` with the
+   * message bounds of the configuration (`maxMessagesPerChat`,
+   * `maxMessagesSize`), which are ignored when a platform is given.
+   */
   platform?: DemoPlatform;
   /** The store of the file actions; by default in memory, 64 MiB, oldest evicted first. */
   files?: FileStore;
@@ -99,11 +103,13 @@ export type DemoOptions = DemoConfig & {
  */
 export function createDemo(options: DemoOptions = {}): OneBot {
   const {
-    platform = createDemoPlatform(),
+    platform = createDemoPlatform(demoPlatformOptions(options)),
     files = createDemoFileStore(),
     playground: _playground,
     logLevel: _logLevel,
     urlFor,
+    maxMessagesPerChat: _maxMessagesPerChat,
+    maxMessagesSize: _maxMessagesSize,
     ...connections
   } = options;
   const self = { platform: DEMO_PLATFORM, user_id: platform.bot.user_id };
@@ -147,4 +153,29 @@ export function createDemo(options: DemoOptions = {}): OneBot {
  */
 export function createDemoFileStore(): FileStore {
   return createMemoryFileStore({ maxTotalSize: 64 * 1024 * 1024, evictOldest: true });
+}
+
+/**
+ * The platform options a demo configuration sets: the bounds of the
+ * message store, where given.
+ *
+ * @param config The configuration, e.g. from `parseDemoEnv`.
+ * @returns Options for `createDemoPlatform`.
+ *
+ * @example
+ * ```ts
+ * import { demoPlatformOptions } from "./app.ts";
+ * import { parseDemoEnv } from "./config.ts";
+ * import { expect } from "expect";
+ *
+ * expect(demoPlatformOptions(parseDemoEnv({ ONEBOT_DEMO_MAX_MESSAGES: "50" })))
+ *   .toEqual({ maxMessagesPerChat: 50 });
+ * ```
+ */
+export function demoPlatformOptions(config: DemoConfig): DemoPlatformOptions {
+  const { maxMessagesPerChat, maxMessagesSize } = config;
+  return {
+    ...(maxMessagesPerChat === undefined ? {} : { maxMessagesPerChat }),
+    ...(maxMessagesSize === undefined ? {} : { maxMessagesSize }),
+  };
 }

@@ -10,6 +10,7 @@ import { loadOneBotConfig } from "../config/mod.ts";
 import { checkOrigins } from "../connection/_origin.ts";
 import type { OneBotOptions } from "../mod.ts";
 import { DEMO_LOG_LEVELS, type DemoLogLevel } from "./log.ts";
+import type { DemoPlatformOptions } from "./platform.ts";
 
 /**
  * The connection options of `createOneBot` that the environment sets.
@@ -33,6 +34,7 @@ export type DemoConfig =
     | "websocketReverse"
     | "compat"
   >
+  & Pick<DemoPlatformOptions, "maxMessagesPerChat" | "maxMessagesSize">
   & {
     /** Serve the playground web page under `/playground/`. Default `true`. */
     playground?: boolean;
@@ -86,6 +88,11 @@ export const DEMO_ENV = {
   ONEBOT_PLAYGROUND: "0 or false: do not serve the playground page at /playground/ (default on)",
   /** The lowest level of the console's log lines: `debug`, `info`, `warning` or `error`. */
   ONEBOT_LOG_LEVEL: "console log level: debug, info, warning or error (default info)",
+  /** Messages the demo platform keeps per chat, > 0; the oldest go first. Default 1000. */
+  ONEBOT_DEMO_MAX_MESSAGES: "messages kept per chat, oldest dropped (> 0; default 1000)",
+  /** Bytes of messages the demo platform keeps in all, > 0; the oldest go first. Default 32 MiB. */
+  ONEBOT_DEMO_MAX_MESSAGES_SIZE:
+    "estimated bytes of messages kept in all, oldest dropped (> 0; default 33554432)",
 } as const;
 
 /**
@@ -183,6 +190,10 @@ export function parseDemoEnv(env: Readonly<Record<string, string | undefined>>):
     }
     config.logLevel = logLevel as DemoLogLevel;
   }
+  const maxMessagesPerChat = integer(env, "ONEBOT_DEMO_MAX_MESSAGES", 1);
+  if (maxMessagesPerChat !== undefined) config.maxMessagesPerChat = maxMessagesPerChat;
+  const maxMessagesSize = integer(env, "ONEBOT_DEMO_MAX_MESSAGES_SIZE", 1);
+  if (maxMessagesSize !== undefined) config.maxMessagesSize = maxMessagesSize;
   return config;
 }
 

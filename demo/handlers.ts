@@ -180,7 +180,10 @@ export interface DemoMessageInfo {
 export type DemoActions = {
   /** Delivers a message as if `user_id` had sent it; emits the `message` event. */
   "demo.simulate_message": { params: SimulateMessageParams; data: { message_id: string } };
-  /** The stored messages of one chat, oldest first (deleted ones are gone). */
+  /**
+   * The stored messages of one chat, oldest first: deleted ones are gone, and
+   * only the newest `maxMessagesPerChat` (1000) are kept.
+   */
   "demo.get_messages": { params: GetMessagesParams; data: DemoMessageInfo[] };
   /** `user_id` deletes (recalls) a message they sent; emits the `*_message_delete` notice. */
   "demo.simulate_delete": { params: SimulateDeleteParams; data: null };
@@ -709,7 +712,7 @@ export function createDemoHandlers(
           message_id: stored.message_id,
           time: stored.time,
           user_id: stored.sender_id,
-          message: structuredClone(stored.message),
+          message: stored.message, // frozen by the platform: shared, not copied
           alt_message: stored.alt_message,
         })),
       );

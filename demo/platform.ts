@@ -7,6 +7,7 @@
  */
 
 import { altMessage, type Message } from "../mod.ts";
+import { checkInteger } from "../_check.ts";
 
 /**
  * A user account of the demo platform.
@@ -120,7 +121,8 @@ export type DemoChat =
   | { readonly detail_type: "channel"; readonly guild_id: string; readonly channel_id: string };
 
 /**
- * A message kept by the platform until it is deleted.
+ * A message kept by the platform until it is deleted or dropped (see
+ * {@linkcode DemoPlatformOptions}). Frozen, its content too: readers share it.
  *
  * @example
  * ```ts
@@ -214,8 +216,9 @@ export const DEMO_FIXTURES: DemoFixtures = {
 
 /**
  * One change of the platform, as {@linkcode DemoPlatform.subscribe} reports
- * it: a message stored or deleted, a group, guild or channel renamed, a
- * member joined or gone. The playground turns them into live updates.
+ * it: a message stored, or deleted or dropped to make room (both
+ * `message_removed`), a group, guild or channel renamed, a member joined or
+ * gone. The playground turns them into live updates.
  *
  * @example
  * ```ts
@@ -257,7 +260,46 @@ export interface DemoPlatformOptions {
   fixtures?: DemoFixtures;
   /** The clock, in float seconds; `Date.now() / 1000` by default. */
   now?: () => number;
+  /**
+   * Messages kept per chat, an integer > 0; a new message past it drops the
+   * oldest of its chat. Default {@linkcode DEMO_MAX_MESSAGES_PER_CHAT} (1000).
+   */
+  maxMessagesPerChat?: number;
+  /**
+   * The size of all kept messages together, in bytes as
+   * {@linkcode freezeMessage} estimates it (plus each `alt_message`), an
+   * integer > 0; a new message past it drops the oldest messages of any chat
+   * (the newest is always kept). Default {@linkcode DEMO_MAX_MESSAGES_SIZE}
+   * (32 MiB).
+   */
+  maxMessagesSize?: number;
 }
+
+/**
+ * The default of {@linkcode DemoPlatformOptions.maxMessagesPerChat}.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_MAX_MESSAGES_PER_CHAT } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * expect(DEMO_MAX_MESSAGES_PER_CHAT).toBe(1000);
+ * ```
+ */
+export const DEMO_MAX_MESSAGES_PER_CHAT = 1000;
+
+/**
+ * The default of {@linkcode DemoPlatformOptions.maxMessagesSize}: 32 MiB.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_MAX_MESSAGES_SIZE } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * expect(DEMO_MAX_MESSAGES_SIZE).toBe(32 * 1024 * 1024);
+ * ```
+ */
+export const DEMO_MAX_MESSAGES_SIZE = 32 * 1024 * 1024;
 
 /**
  * One in-memory platform. Reads return records the caller must not change;
@@ -306,11 +348,17 @@ export interface DemoPlatform {
   leaveGuild(guildId: string, userId: string): boolean;
   /** Removes a member from one channel. */
   leaveChannel(guildId: string, channelId: string, userId: string): boolean;
-  /** Stores a message and gives it the next ID and the current time. */
+  /**
+   * Stores a message and gives it the next ID and the current time, first
+   * dropping the oldest messages past the bounds of
+   * {@linkcode DemoPlatformOptions}. The platform takes `message` as it
+   * is, without a copy, and freezes it (arrays and objects, deeply):
+   * do not change it afterwards.
+   */
   addMessage(init: { sender_id: string; chat: DemoChat; message: Message }): DemoMessage;
   /** A stored message by ID. */
   message(messageId: string): DemoMessage | undefined;
-  /** The stored messages of one chat, oldest first. */
+  /** The stored messages of one chat, oldest first (at most `maxMessagesPerChat`). */
   messages(chat: DemoChat): DemoMessage[];
   /** Every stored message, oldest first. */
   allMessages(): DemoMessage[];
@@ -344,10 +392,13 @@ interface MutableGuild {
 
 /**
  * Creates an in-memory platform from fixtures. All state lives in the
- * returned closures; two platforms share nothing.
+ * returned closures; two platforms share nothing. Messages are kept within
+ * two bounds, per chat and in all: past them the oldest are dropped (each
+ * reported as `message_removed`).
  *
- * @param options The fixtures and the clock.
+ * @param options The fixtures, the clock and the bounds of the messages.
  * @returns The platform.
+ * @throws {RangeError} When a bound is not an integer > 0.
  *
  * @example Sending a message, then deleting it
  * ```ts
@@ -365,8 +416,28 @@ interface MutableGuild {
  * expect(platform.removeMessage("1")).toEqual(sent);
  * expect(platform.message("1")).toBeUndefined();
  * ```
+ *
+ * @example Keeping the last two messages of each chat
+ * ```ts
+ * import { createDemoPlatform } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * const platform = createDemoPlatform({ maxMessagesPerChat: 2 });
+ * const chat = { detail_type: "private", user_id: "10001" } as const;
+ * for (const text of ["a", "b", "c"]) {
+ *   platform.addMessage({ sender_id: "10001", chat, message: [{ type: "text", data: { text } }] });
+ * }
+ * expect(platform.messages(chat).map((stored) => stored.alt_message)).toEqual(["b", "c"]);
+ * expect(platform.message("1")).toBeUndefined();
+ * ```
  */
 export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatform {
+  const {
+    maxMessagesPerChat = DEMO_MAX_MESSAGES_PER_CHAT,
+    maxMessagesSize = DEMO_MAX_MESSAGES_SIZE,
+  } = options;
+  checkInteger("create demo platform", "maxMessagesPerChat", maxMessagesPerChat, 1);
+  checkInteger("create demo platform", "maxMessagesSize", maxMessagesSize, 1);
   const fixtures = options.fixtures ?? DEMO_FIXTURES;
   const now = options.now ?? (() => Date.now() / 1000);
   const bot = { ...fixtures.bot };
@@ -384,7 +455,12 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
     }
     guilds.set(g.guild_id, { ...g, members: new Map(g.members), channels });
   }
-  const messages = new Map<string, DemoMessage>();
+  /** Every kept message by ID, oldest first, with its chat's key and its size. */
+  const messages = new Map<string, { stored: DemoMessage; chat: string; size: number }>();
+  const order: IdQueue = { ids: [], head: 0 };
+  /** The kept messages of each chat, by chat key. */
+  const chats = new Map<string, { byId: Map<string, DemoMessage>; order: IdQueue }>();
+  let messagesSize = 0;
   let lastMessageId = 0;
   const listeners = new Set<(change: DemoChange) => void>();
 
@@ -418,6 +494,23 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
     return removed === true
       ? changed(true, { type: "member_left", target, id, user_id: userId })
       : false;
+  }
+
+  function removeMessage(messageId: string): DemoMessage | undefined {
+    const kept = messages.get(messageId);
+    if (kept === undefined) return undefined;
+    messages.delete(messageId);
+    const chat = chats.get(kept.chat);
+    chat?.byId.delete(messageId);
+    if (chat?.byId.size === 0) chats.delete(kept.chat);
+    messagesSize -= kept.size;
+    return changed(kept.stored, { type: "message_removed", message: kept.stored });
+  }
+
+  /** Removes the oldest message of a list; `false` when it has none. */
+  function dropOldest(queue: IdQueue, live: ReadonlyMap<string, unknown>): boolean {
+    const id = oldestId(queue, live);
+    return id !== undefined && removeMessage(id) !== undefined;
   }
 
   return {
@@ -470,27 +563,40 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
         guilds.get(guildId)?.channels.get(channelId)?.members.delete(userId),
       ),
     addMessage({ sender_id, chat, message }) {
+      const alt_message = altMessage(message);
+      const size = freezeMessage(message) + alt_message.length;
+      const key = chatKey(chat);
+      // Make room first: the new message is always kept, the oldest go.
+      const full = chats.get(key);
+      while (full !== undefined && full.byId.size >= maxMessagesPerChat) {
+        if (!dropOldest(full.order, full.byId)) break;
+      }
+      while (messagesSize + size > maxMessagesSize) {
+        if (!dropOldest(order, messages)) break;
+      }
+      const inChat = chats.get(key) ??
+        { byId: new Map<string, DemoMessage>(), order: { ids: [], head: 0 } };
+      chats.set(key, inChat);
       lastMessageId += 1;
-      const stored: DemoMessage = {
+      const stored: DemoMessage = Object.freeze({
         message_id: String(lastMessageId),
         time: now(),
         sender_id,
-        chat: { ...chat },
-        message: structuredClone(message),
-        alt_message: altMessage(message),
-      };
-      messages.set(stored.message_id, stored);
+        chat: Object.freeze({ ...chat }),
+        message,
+        alt_message,
+      });
+      messages.set(stored.message_id, { stored, chat: key, size });
+      pushId(order, stored.message_id, messages);
+      inChat.byId.set(stored.message_id, stored);
+      pushId(inChat.order, stored.message_id, inChat.byId);
+      messagesSize += size;
       return changed(stored, { type: "message_added", message: stored });
     },
-    message: (messageId) => messages.get(messageId),
-    messages: (chat) => [...messages.values()].filter((stored) => sameChat(stored.chat, chat)),
-    allMessages: () => [...messages.values()],
-    removeMessage(messageId) {
-      const stored = messages.get(messageId);
-      if (stored === undefined) return undefined;
-      messages.delete(messageId);
-      return changed(stored, { type: "message_removed", message: stored });
-    },
+    message: (messageId) => messages.get(messageId)?.stored,
+    messages: (chat) => [...chats.get(chatKey(chat))?.byId.values() ?? []],
+    allMessages: () => Array.from(messages.values(), (kept) => kept.stored),
+    removeMessage,
     subscribe(listener) {
       listeners.add(listener);
       return { [Symbol.dispose]: () => void listeners.delete(listener) };
@@ -498,16 +604,102 @@ export function createDemoPlatform(options: DemoPlatformOptions = {}): DemoPlatf
   };
 }
 
-function sameChat(a: DemoChat, b: DemoChat): boolean {
-  switch (a.detail_type) {
-    case "private":
-      return b.detail_type === "private" && a.user_id === b.user_id;
-    case "group":
-      return b.detail_type === "group" && a.group_id === b.group_id;
-    case "channel":
-      return b.detail_type === "channel" && a.guild_id === b.guild_id &&
-        a.channel_id === b.channel_id;
+/**
+ * Message IDs, oldest first from `head`. A message removed otherwise (deleted,
+ * or dropped from another list) stays until it is met or swept. A `Map`
+ * alone would do, but finding its first entry skips every deleted one: a
+ * cost that grows with the cap.
+ */
+interface IdQueue {
+  ids: string[];
+  head: number;
+}
+
+/** The oldest ID of `queue` still in `live`; gone ones on the way are passed for good. */
+function oldestId(queue: IdQueue, live: ReadonlyMap<string, unknown>): string | undefined {
+  while (queue.head < queue.ids.length) {
+    const id = queue.ids[queue.head]!;
+    if (live.has(id)) return id;
+    queue.head += 1;
   }
+  return undefined;
+}
+
+/** Adds the newest ID; sweeps gone IDs once they are half the list (amortised O(1)). */
+function pushId(queue: IdQueue, id: string, live: ReadonlyMap<string, unknown>): void {
+  queue.ids.push(id);
+  if (queue.ids.length > 2 * live.size + 64) {
+    queue.ids = queue.ids.slice(queue.head).filter((kept) => live.has(kept));
+    queue.head = 0;
+  }
+}
+
+/** One string per chat; the guild ID's length keeps a `:` in an ID from mixing two chats up. */
+function chatKey(chat: DemoChat): string {
+  switch (chat.detail_type) {
+    case "private":
+      return `p:${chat.user_id}`;
+    case "group":
+      return `g:${chat.group_id}`;
+    case "channel":
+      return `c:${chat.guild_id.length}:${chat.guild_id}:${chat.channel_id}`;
+  }
+}
+
+/** What a kept message costs besides its content: its record, ID, time and chat. */
+const MESSAGE_OVERHEAD = 256;
+/** What a value costs besides its characters or bytes. */
+const VALUE_OVERHEAD = 16;
+/** What a key costs besides its characters (V8 keeps a big object as a hash table). */
+const KEY_OVERHEAD = 64;
+
+/**
+ * Freezes a message's arrays and objects, deeply, and estimates what
+ * keeping it costs in bytes, close to what V8 holds: 16 per value (an
+ * array item included) plus the length of a string or the buffer that bytes
+ * keep alive, 64 per object key plus its length, and 256 for the record.
+ * A value already frozen is taken as owned and not counted again (it is
+ * shared, or it is a cycle). No recursion: any depth is fine.
+ *
+ * @param message The message, as `addMessage` receives it.
+ * @returns The estimate.
+ *
+ * @example
+ * ```ts
+ * import { freezeMessage } from "./platform.ts";
+ * import { expect } from "expect";
+ *
+ * const message = [{ type: "text", data: { text: "x".repeat(1000) } }];
+ * expect(freezeMessage(message)).toBeGreaterThan(1000);
+ * expect(Object.isFrozen(message)).toBe(true);
+ * expect(Object.isFrozen(message[0]?.data)).toBe(true);
+ * ```
+ */
+export function freezeMessage(message: Message): number {
+  let size = MESSAGE_OVERHEAD;
+  const pending: unknown[] = [message];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    size += VALUE_OVERHEAD;
+    if (typeof value === "string") {
+      size += value.length;
+    } else if (ArrayBuffer.isView(value)) {
+      size += value.buffer.byteLength; // a view keeps its whole buffer alive
+    } else if (value instanceof ArrayBuffer) {
+      size += value.byteLength;
+    } else if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+      Object.freeze(value);
+      if (Array.isArray(value)) {
+        for (const item of value) pending.push(item);
+        continue;
+      }
+      for (const key of Object.keys(value)) {
+        size += KEY_OVERHEAD + key.length;
+        pending.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return size;
 }
 
 function user(

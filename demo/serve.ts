@@ -13,7 +13,7 @@ import {
   type OneBot,
   type RequestHandler,
 } from "../mod.ts";
-import { createDemo, createDemoFileStore, type DemoOptions } from "./app.ts";
+import { createDemo, createDemoFileStore, type DemoOptions, demoPlatformOptions } from "./app.ts";
 import { createDemoPlatform } from "./platform.ts";
 import { createPlayground, PLAYGROUND_PATH } from "./playground/server.ts";
 
@@ -94,7 +94,7 @@ export function createDemoServer(options: DemoOptions = {}): DemoServer {
     const url = `${baseUrl}${PLAYGROUND_PATH}files/${encodeURIComponent(file.id)}`;
     return token === "" ? { url } : { url, headers: { Authorization: `Bearer ${token}` } };
   }
-  const platform = options.platform ?? createDemoPlatform();
+  const platform = options.platform ?? createDemoPlatform(demoPlatformOptions(options));
   const files = options.files ?? createDemoFileStore();
   const playground = createPlayground({
     platform,

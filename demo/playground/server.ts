@@ -19,7 +19,14 @@ import { refuse as refuseRequest } from "../../connection/_refuse.ts";
 import { checkOrigins, isOriginAllowed } from "../../connection/_origin.ts";
 import type { DemoChange, DemoPlatform } from "../platform.ts";
 import { createLinkTracker } from "./links.ts";
-import { type LogFrame, logValue, messageView, stateView } from "./view.ts";
+import {
+  greetingMessages,
+  LOG_VALUE_UNITS,
+  type LogFrame,
+  logValue,
+  messageView,
+  stateView,
+} from "./view.ts";
 
 /**
  * Where the playground lives: every path under it is the playground's.
@@ -62,7 +69,10 @@ export interface PlaygroundOptions {
   router: ActionRouter;
   /** When set, the socket and the files need it, as OneBot connections do (HTTP-03). */
   accessToken?: string | undefined;
-  /** OneBot frames kept for a page that opens later. Default 500. */
+  /**
+   * OneBot frames kept, while a page is open, for the next page to open
+   * (a second tab, a reload). Default 500. No page, no recording.
+   */
   history?: number;
   /**
    * Origins besides the page's own whose pages may open the socket (as
@@ -92,7 +102,10 @@ export interface PlaygroundOptions {
 export interface Playground extends AsyncDisposable {
   /** Answers every request under {@linkcode PLAYGROUND_PATH}. */
   fetch(request: Request): Promise<Response>;
-  /** The OneBot's `tap`: every frame goes to the open pages. */
+  /**
+   * The OneBot's `tap`: every frame goes to the open pages. With no page
+   * open it returns at once: nothing is copied or kept.
+   */
   tap: FrameTap;
   /** How many pages are connected. */
   readonly pages: number;
@@ -102,8 +115,8 @@ export interface Playground extends AsyncDisposable {
 const MAX_PAGE_BUFFER = 8 * 1024 * 1024;
 /** The largest page command; an upload of 8 MiB in base64 fits. */
 const MAX_COMMAND = 12 * 1024 * 1024;
-/** Messages sent to a page when it opens. */
-const MAX_HELLO_MESSAGES = 1000;
+/** What the kept frames may spend in all (`LogBudget` units, about characters). */
+const HISTORY_UNITS = 2 * 1024 * 1024;
 
 // Maps, not object literals: a peer-given key such as `constructor` must find nothing.
 const STATIC: ReadonlyMap<string, { file: string; type: string }> = new Map([
@@ -142,7 +155,8 @@ const MEDIA_TYPES: ReadonlyMap<string, string> = new Map([
  * (`createOneBot({ tap })`). Disposing it closes the pages' sockets.
  *
  * The page's socket (`/playground/socket`) speaks JSON: on open the server
- * sends `hello` (state, stored messages, recent frames), then `state`,
+ * sends `hello` (state, the newest stored messages, the frames seen while a
+ * page was open), then `state`,
  * `message`, `message_deleted` and `frame` updates; the page sends commands
  * (`send`, `upload`, `delete`, `join`, `leave`), each answered by one
  * `result`. `demo/playground/README.md` is the full protocol.
@@ -178,6 +192,9 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   };
   const pages = new Set<WebSocket>();
   const frames: LogFrame[] = [];
+  /** What each kept frame spent, and all of them. */
+  const costs: number[] = [];
+  let historyUnits = 0;
   let seq = 0;
 
   /** Sends encoded text to one open page; a page that stopped reading is closed instead. */
@@ -200,19 +217,44 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   });
 
   function tap(frame: Frame): void {
+    // The tracker sees every frame: a page that opens later must know which apps are linked.
     links.see(frame);
+    if (pages.size === 0) return; // nobody watches: no copy is made or kept
     // Kept shortened (logValue): a history of raw frames could hold 500 uploads of 16 MiB.
-    const logged: LogFrame = { ...frame, seq: ++seq, time: Date.now(), data: logValue(frame.data) };
+    const budget = { left: LOG_VALUE_UNITS };
+    const logged: LogFrame = {
+      ...frame,
+      seq: ++seq,
+      time: Date.now(),
+      data: logValue(frame.data, budget),
+    };
+    const cost = LOG_VALUE_UNITS - budget.left;
     frames.push(logged);
-    if (frames.length > history) frames.shift();
+    costs.push(cost);
+    historyUnits += cost;
+    while (frames.length > history || (historyUnits > HISTORY_UNITS && frames.length > 1)) {
+      frames.shift();
+      historyUnits -= costs.shift()!;
+    }
     broadcast({ type: "frame", frame: logged });
   }
 
+  function closed(page: WebSocket): void {
+    if (!pages.delete(page) || pages.size > 0) return;
+    // The last page is gone: what it saw is not kept for a page that may never come.
+    frames.length = 0;
+    costs.length = 0;
+    historyUnits = 0;
+  }
+
   const subscription = platform.subscribe((change: DemoChange) => {
+    // A user's message is about to go to every connection: the tracker sees which get it.
+    if (change.type === "message_added" && change.message.sender_id !== platform.bot.user_id) {
+      links.broadcast();
+    }
+    if (pages.size === 0) return; // no page: no view to build
     switch (change.type) {
       case "message_added":
-        // A user's message is about to go to every connection: the tracker sees which get it.
-        if (change.message.sender_id !== platform.bot.user_id) links.broadcast();
         return broadcast({ type: "message", message: messageView(change.message) });
       case "message_removed":
         return broadcast({ type: "message_deleted", message_id: change.message.message_id });
@@ -261,19 +303,18 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.addEventListener("open", () => {
       pages.add(socket);
-      const messages = platform.allMessages().slice(-MAX_HELLO_MESSAGES).map(messageView);
       send(socket, {
         type: "hello",
         state: stateView(platform),
-        messages,
+        messages: greetingMessages(platform.allMessages()),
         frames,
         links: links.list(),
         connect,
       });
     });
     socket.addEventListener("message", (event) => onCommand(socket, event.data));
-    socket.addEventListener("close", () => pages.delete(socket));
-    socket.addEventListener("error", () => pages.delete(socket));
+    socket.addEventListener("close", () => closed(socket));
+    socket.addEventListener("error", () => closed(socket));
     return response;
   }
 
@@ -358,7 +399,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
           setTimeout(resolve, 1000);
         })
       );
-      pages.clear();
+      for (const page of [...pages]) closed(page);
       await Promise.all(closing);
     },
   };

@@ -175,10 +175,12 @@ export function stateView(platform: DemoPlatform): StateView {
 }
 
 /**
- * A stored message as the page renders it; its segments are made loggable
- * (bytes and long strings shortened) by {@linkcode logValue}.
+ * A stored message as the page renders it: its segments and its text form
+ * are made loggable by {@linkcode logValue} (bytes shown as their length;
+ * long strings, arrays and objects cut), within one budget.
  *
  * @param stored The stored message.
+ * @param budget What the view may spend; a fresh {@linkcode LOG_VALUE_UNITS} by default.
  * @returns The view.
  *
  * @example
@@ -196,32 +198,110 @@ export function stateView(platform: DemoPlatform): StateView {
  * expect(messageView(stored).alt_message).toBe("hi");
  * ```
  */
-export function messageView(stored: DemoMessage): MessageView {
+export function messageView(stored: DemoMessage, budget?: LogBudget): MessageView {
+  const spend = budget ?? { left: LOG_VALUE_UNITS };
   return {
     message_id: stored.message_id,
     time: stored.time,
     sender_id: stored.sender_id,
     chat: stored.chat,
-    message: logValue(stored.message) as unknown[],
-    alt_message: stored.alt_message,
+    message: logValue(stored.message, spend) as unknown[],
+    alt_message: logValue(stored.alt_message, spend) as string,
   };
+}
+
+/** Messages in a page's greeting, at most. */
+export const GREETING_MESSAGES = 1000;
+/** What the messages of a page's greeting may spend in all ({@linkcode LogBudget} units). */
+export const GREETING_UNITS = 1024 * 1024;
+
+/**
+ * The messages a page is greeted with: the newest that fit, oldest first.
+ * At most {@linkcode GREETING_MESSAGES}, each shortened as
+ * {@linkcode messageView} does, and all of them within
+ * {@linkcode GREETING_UNITS}: a page opened after three messages of 4 MB
+ * receives about 12 KB, not 12 MB.
+ *
+ * @param stored The stored messages, oldest first.
+ * @returns The views, oldest first.
+ *
+ * @example
+ * ```ts
+ * import { createDemoPlatform } from "../platform.ts";
+ * import { greetingMessages } from "./view.ts";
+ * import { expect } from "expect";
+ *
+ * const platform = createDemoPlatform();
+ * const chat = { detail_type: "group", group_id: "20001" } as const;
+ * const text = "x".repeat(4_000_000);
+ * for (let i = 0; i < 3; i++) {
+ *   platform.addMessage({ sender_id: "10001", chat, message: [{ type: "text", data: { text } }] });
+ * }
+ * const views = greetingMessages(platform.allMessages());
+ * expect(views.map((view) => view.message_id)).toEqual(["1", "2", "3"]);
+ * expect(JSON.stringify(views).length).toBeLessThan(20_000);
+ * ```
+ */
+export function greetingMessages(stored: readonly DemoMessage[]): MessageView[] {
+  const views: MessageView[] = [];
+  let left = GREETING_UNITS;
+  for (let index = stored.length - 1; index >= 0 && views.length < GREETING_MESSAGES; index--) {
+    const budget = { left: LOG_VALUE_UNITS };
+    const view = messageView(stored[index]!, budget);
+    left -= LOG_VALUE_UNITS - budget.left;
+    if (left < 0) break; // this one and the older ones do not fit
+    views.push(view);
+  }
+  return views.reverse();
+}
+
+/**
+ * What a shortened copy ({@linkcode logValue}) may still spend: one unit per
+ * value and per key, plus the characters of strings and keys. Shared by the
+ * calls that fill one frame, one message or one greeting.
+ *
+ * @example
+ * ```ts
+ * import { type LogBudget, logValue } from "./view.ts";
+ * import { expect } from "expect";
+ *
+ * const budget: LogBudget = { left: 100 };
+ * logValue({ text: "hello" }, budget);
+ * expect(budget.left).toBe(100 - 1 - (1 + 4) - (1 + 5));
+ * ```
+ */
+export interface LogBudget {
+  /** Units left; a copy that runs out cuts what is left and may end below 0. */
+  left: number;
 }
 
 /** Strings longer than this are cut in the log. */
 const MAX_STRING = 2048;
 /** Arrays longer than this are cut in the log. */
 const MAX_ITEMS = 200;
+/** Objects with more keys than this are cut in the log. */
+const MAX_KEYS = 200;
 /** Deeper values are replaced in the log. */
 const MAX_DEPTH = 12;
+/**
+ * What one logged frame or one message view may spend
+ * ({@linkcode LogBudget} units, about characters): 16 Ki.
+ */
+export const LOG_VALUE_UNITS = 16 * 1024;
 
 /**
  * A JSON-ready copy of a frame's data for the log: bytes become
- * `{"$bytes": <length>}`, strings over 2048 characters and arrays over 200
- * items are cut (saying how much is left out), and values nested deeper
- * than 12 levels become `"…"`. A log must stay readable and small whatever
- * a peer sends.
+ * `{"$bytes": <length>}`, strings over 2048 characters, arrays over 200
+ * items and objects over 200 keys are cut (saying how much is left out:
+ * an object's last key `"…"` counts its missing keys), values nested
+ * deeper than 12 levels become `"…"`, and the whole copy stops at its
+ * budget ({@linkcode LOG_VALUE_UNITS} by default: about 16 Ki characters).
+ * A cut string is a fresh string, not a slice that would keep the peer's
+ * whole string alive. A log must stay readable and small whatever a peer
+ * sends.
  *
  * @param value Any decoded frame data.
+ * @param budget What the copy may spend; decreased by what it spends.
  * @returns The loggable copy.
  *
  * @example
@@ -233,27 +313,64 @@ const MAX_DEPTH = 12;
  *   data: { $bytes: 3 },
  *   name: `${"x".repeat(2048)}… (2 more characters)`,
  * });
+ * const keys = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]));
+ * expect(Object.keys(logValue(keys) as object)).toHaveLength(201);
+ * expect(logValue(keys)).toMatchObject({ k199: 199, "…": "800 more keys" });
  * ```
  */
-export function logValue(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") {
-    return value.length > MAX_STRING
-      ? `${value.slice(0, MAX_STRING)}… (${value.length - MAX_STRING} more characters)`
-      : value;
-  }
+export function logValue(value: unknown, budget: LogBudget = { left: LOG_VALUE_UNITS }): unknown {
+  return copy(value, 0, budget);
+}
+
+function copy(value: unknown, depth: number, budget: LogBudget): unknown {
+  budget.left -= 1;
+  if (typeof value === "string") return cut(value, budget);
   if (typeof value !== "object" || value === null) {
     return typeof value === "bigint" ? value.toString() : value;
   }
   if (value instanceof Uint8Array) return { $bytes: value.byteLength };
   if (depth >= MAX_DEPTH) return "…";
   if (Array.isArray(value)) {
-    const items = value.slice(0, MAX_ITEMS).map((item) => logValue(item, depth + 1));
-    if (value.length > MAX_ITEMS) items.push(`… (${value.length - MAX_ITEMS} more items)`);
+    const items: unknown[] = [];
+    const shown = Math.min(value.length, MAX_ITEMS);
+    while (items.length < shown && budget.left > 0) {
+      items.push(copy(value[items.length], depth + 1, budget));
+    }
+    if (items.length < value.length) items.push(`… (${value.length - items.length} more items)`);
     return items;
   }
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = logValue(item, depth + 1);
-  return copy;
+  const keys = Object.keys(value);
+  const shown = Math.min(keys.length, MAX_KEYS);
+  const entries: [string, unknown][] = [];
+  while (entries.length < shown && budget.left > 0) {
+    const key = keys[entries.length]!;
+    budget.left -= 1;
+    entries.push([
+      cut(key, budget),
+      copy((value as Record<string, unknown>)[key], depth + 1, budget),
+    ]);
+  }
+  if (entries.length < keys.length) {
+    entries.push(["…", `${keys.length - entries.length} more keys`]);
+  }
+  // fromEntries defines each key: a peer's "__proto__" stays a key, not our copy's prototype.
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `text` if it fits the budget and {@linkcode MAX_STRING}, else a fresh copy
+ * of its start saying how much is cut. Spends what it keeps.
+ */
+function cut(text: string, budget: LogBudget): string {
+  const limit = Math.max(0, Math.min(MAX_STRING, budget.left));
+  if (text.length <= limit) {
+    budget.left -= text.length;
+    return text;
+  }
+  budget.left -= limit;
+  // A slice would share the peer's string (V8 sliced strings) and keep all of it alive.
+  const start = JSON.parse(JSON.stringify(text.slice(0, limit))) as string;
+  return `${start}… (${text.length - limit} more characters)`;
 }
 
 function userView(

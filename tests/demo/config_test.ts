@@ -216,3 +216,18 @@ Deno.test("parseDemoEnv() reads ONEBOT_LOG_LEVEL (any case, trimmed) and refuses
     );
   }
 });
+
+Deno.test("parseDemoEnv() reads the demo platform's message bounds, integers > 0", () => {
+  expect(parseDemoEnv({
+    ONEBOT_DEMO_MAX_MESSAGES: " 50 ",
+    ONEBOT_DEMO_MAX_MESSAGES_SIZE: "1048576",
+  })).toEqual({ maxMessagesPerChat: 50, maxMessagesSize: 1048576 });
+  expect(parseDemoEnv({ ONEBOT_DEMO_MAX_MESSAGES: "", ONEBOT_DEMO_MAX_MESSAGES_SIZE: " " }))
+    .toEqual({});
+  expect(() => parseDemoEnv({ ONEBOT_DEMO_MAX_MESSAGES: "0" })).toThrow(
+    new RangeError("ONEBOT_DEMO_MAX_MESSAGES must be an integer > 0: current value is 0"),
+  );
+  expect(() => parseDemoEnv({ ONEBOT_DEMO_MAX_MESSAGES_SIZE: "32M" })).toThrow(
+    new TypeError('ONEBOT_DEMO_MAX_MESSAGES_SIZE must be an integer > 0: current value is "32M"'),
+  );
+});

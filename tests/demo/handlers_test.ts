@@ -982,3 +982,25 @@ Deno.test("demo.simulate_join and demo.simulate_leave change members, with their
     ]);
   });
 });
+
+Deno.test("demo keeps maxMessagesPerChat messages per chat: demo.get_messages lists the newest, a dropped ID answers 35005", async () => {
+  await withDemo(async ({ call }) => {
+    const chat = { detail_type: "group", group_id: "20001" };
+    for (const message of ["one", "two", "three", "four"]) {
+      expectOk(await call("send_message", { ...chat, message }));
+    }
+    const listed = expectOk(await call("demo.get_messages", chat)) as { alt_message: string }[];
+    expect(listed.map((stored) => stored.alt_message)).toEqual(["two", "three", "four"]);
+    expectFailed(
+      await call("delete_message", { message_id: "1" }),
+      DEMO_RETCODE.UNKNOWN_MESSAGE,
+      "message_id",
+    );
+    expectFailed(
+      await call("demo.simulate_delete", { user_id: "10001", message_id: "1" }),
+      DEMO_RETCODE.UNKNOWN_MESSAGE,
+      "message_id",
+    );
+    expectOk(await call("delete_message", { message_id: "2" }));
+  }, parseDemoEnv({ ONEBOT_DEMO_MAX_MESSAGES: "3" }));
+});

@@ -84,13 +84,23 @@ Deno.test("playground: the frame log records how a webhook post ended, not only 
   await using demo = createDemoServer({ httpWebhook: [{ url: deadUrl, statusOnRecovery: false }] });
   await using server = serve(demo.fetch);
   await using page = await openClient(`${server.url.replace("http", "ws")}playground/socket`);
-  // The start-up status_update's post may have ended before the page came: look in the history
-  // the page gets first, then in the frames that follow.
+  // Frames are recorded only while a page is open: once it is, a user's message goes out.
   const seen: Record<string, unknown>[] = [];
   for (;;) {
     const { value } = await page.nextFrame();
     const update = value as { type: string; frames?: unknown[]; frame?: unknown };
-    if (update.type === "hello") seen.push(...(update.frames as Record<string, unknown>[]));
+    if (update.type === "hello") {
+      seen.push(...(update.frames as Record<string, unknown>[]));
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          action: "demo.simulate_message",
+          params: { detail_type: "private", user_id: "10001", message: "hi" },
+        }),
+      });
+      expect((await response.json()).retcode).toBe(0);
+    }
     if (update.type === "frame") seen.push(update.frame as Record<string, unknown>);
     if (seen.some((frame) => frame.type === "delivery")) break;
   }

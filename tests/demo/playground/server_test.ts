@@ -1,8 +1,12 @@
 import { expect } from "expect";
 import type { ActionResponse } from "../../../action/types.ts";
+import { createDemo } from "../../../demo/app.ts";
+import { createDemoPlatform } from "../../../demo/platform.ts";
+import { createPlayground } from "../../../demo/playground/server.ts";
 import { createDemoServer } from "../../../demo/serve.ts";
 import type { LogFrame, MessageView, StateView } from "../../../demo/playground/view.ts";
-import { openClient, type Peer, serve } from "../../_loopback.ts";
+import { createMemoryFileStore } from "../../../file/memory_store.ts";
+import { openClient, type Peer, SAFETY_TIMEOUT, serve } from "../../_loopback.ts";
 
 interface Hello {
   type: "hello";
@@ -372,4 +376,111 @@ Deno.test("playground: the page learns how bot apps connect (no query shown) and
   links = (await next<{ links: unknown[] }>(page, "links")).links;
   expect(links).toEqual([expect.objectContaining(reverse)]);
   for (const socket of appSockets) socket.close();
+});
+
+/** POSTs one action to the OneBot and reads the answer. */
+async function post(url: string, action: string, params: Record<string, unknown>) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ action, params }),
+  });
+  return await response.json() as ActionResponse;
+}
+
+/** Waits until `condition` holds, checking every few ms (a condition, not a timing). */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > SAFETY_TIMEOUT) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+Deno.test("playground: frames are recorded only while a page is open; the last page to close empties the log", async () => {
+  // Wired as createDemoServer wires it, to see how many pages the server counts.
+  const platform = createDemoPlatform();
+  const files = createMemoryFileStore();
+  await using playground = createPlayground({
+    platform,
+    files,
+    router: (request, context) => onebot.router(request, context),
+  });
+  await using onebot = createDemo({ platform, files, tap: playground.tap });
+  await using server = serve((request, info) =>
+    new URL(request.url).pathname.startsWith("/playground/")
+      ? playground.fetch(request)
+      : onebot.fetch(request, info)
+  );
+  // Traffic with no page: nothing is kept for the first page to open.
+  expect((await post(server.url, "get_version", {})).retcode).toBe(0);
+  const first = await openClient(`${server.wsUrl}playground/socket`);
+  expect((await next<Hello>(first, "hello")).frames).toEqual([]);
+  // With a page open, frames are logged and kept for the next page.
+  expect((await post(server.url, "get_self_info", {})).retcode).toBe(0);
+  await frame(first, (f) => f.type === "response");
+  await using second = await openClient(`${server.wsUrl}playground/socket`);
+  const kept = (await next<Hello>(second, "hello")).frames;
+  expect(kept.map((f) => [f.type, (f.data as { action?: string }).action])).toEqual([
+    ["action", "get_self_info"],
+    ["response", undefined],
+  ]);
+  // The last page closes: the log is emptied, and traffic is not recorded.
+  await first[Symbol.asyncDispose]();
+  await second[Symbol.asyncDispose]();
+  await until(() => playground.pages === 0, "the server to see both pages close");
+  expect((await post(server.url, "get_version", {})).retcode).toBe(0);
+  await using third = await openClient(`${server.wsUrl}playground/socket`);
+  expect((await next<Hello>(third, "hello")).frames).toEqual([]);
+});
+
+Deno.test("playground: the frame log keeps at most 200 keys per object", async () => {
+  await using demo = createDemoServer();
+  await using server = serve(demo.fetch);
+  await using page = await openClient(`${server.wsUrl}playground/socket`);
+  await next(page, "hello");
+  const params: Record<string, unknown> = { detail_type: "group", group_id: "20001" };
+  for (let key = 0; key < 20_000; key++) params[`extra${key}`] = key;
+  params.message = "hi";
+  expect((await post(server.url, "send_message", params)).retcode).toBe(0);
+  const logged = await frame(page, (f) => f.type === "action");
+  const shown = (logged.data as { params: Record<string, unknown> }).params;
+  expect(Object.keys(shown)).toHaveLength(201);
+  expect(shown).toMatchObject({ detail_type: "group", group_id: "20001", "…": "19803 more keys" });
+  expect(JSON.stringify(logged).length).toBeLessThan(16 * 1024);
+});
+
+Deno.test("playground: the greeting sends the newest messages within its bounds, each shortened", async () => {
+  await using demo = createDemoServer();
+  await using server = serve(demo.fetch);
+  const text = "x".repeat(2_000_000);
+  for (let sent = 0; sent < 6; sent++) {
+    expect((await post(server.url, "send_message", { ...GROUP, message: text })).retcode).toBe(0);
+  }
+  await using page = await openClient(`${server.wsUrl}playground/socket`);
+  const hello = await next<Hello>(page, "hello");
+  // Six messages of 2 MB used to be sent whole: 24 MB (text and alt_message) per page.
+  expect(hello.messages.map((message) => message.message_id)).toEqual([
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+  ]);
+  expect(JSON.stringify(hello).length).toBeLessThan(64 * 1024);
+  expect(hello.messages[0]?.alt_message).toMatch(/^x{2048}… \(1997952 more characters\)$/);
+});
+
+Deno.test("playground: a message the platform drops to make room is deleted on the page", async () => {
+  await using demo = createDemoServer({ maxMessagesPerChat: 2 });
+  await using server = serve(demo.fetch);
+  await using page = await openClient(`${server.wsUrl}playground/socket`);
+  await next(page, "hello");
+  for (const message of ["a", "b", "c"]) {
+    expect((await post(server.url, "send_message", { ...GROUP, message })).retcode).toBe(0);
+  }
+  expect(await next(page, "message_deleted")).toEqual({ type: "message_deleted", message_id: "1" });
+  await using later = await openClient(`${server.wsUrl}playground/socket`);
+  const hello = await next<Hello>(later, "hello");
+  expect(hello.messages.map((message) => message.alt_message)).toEqual(["b", "c"]);
 });
