@@ -667,9 +667,10 @@ const KEY_OVERHEAD = 64;
  * @example
  * ```ts
  * import { freezeMessage } from "./platform.ts";
+ * import type { Message } from "../mod.ts";
  * import { expect } from "expect";
  *
- * const message = [{ type: "text", data: { text: "x".repeat(1000) } }];
+ * const message: Message = [{ type: "text", data: { text: "x".repeat(1000) } }];
  * expect(freezeMessage(message)).toBeGreaterThan(1000);
  * expect(Object.isFrozen(message)).toBe(true);
  * expect(Object.isFrozen(message[0]?.data)).toBe(true);
