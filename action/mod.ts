@@ -80,3 +80,20 @@ export {
   type StandardValidators,
   type ValidatorsOptions,
 } from "./validate.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type {
+  BotSelf,
+  BotStatus,
+  Event,
+  EventType,
+  ExtensionName,
+  Message,
+  Segment,
+  SegmentSupport,
+  SegmentType,
+  StandardSegmentData,
+  StatusData,
+  VersionData,
+} from "../event/mod.ts";

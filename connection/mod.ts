@@ -29,3 +29,13 @@ export {
   type WebSocketHandlerOptions,
 } from "./websocket.ts";
 export { connectReverseWebSocket, type ReverseWebSocketOptions } from "./websocket_reverse.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type {
+  ActionResponse,
+  ActionRouter,
+  ConnectionKind,
+  RequestContext,
+} from "../action/mod.ts";
+export type { BotSelf, Event, EventBuffer, EventType } from "../event/mod.ts";

@@ -87,3 +87,7 @@ export {
   type StandardEventBase,
   type StandardEventInit,
 } from "./standard.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type { Failure } from "../action/mod.ts";

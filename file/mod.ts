@@ -27,3 +27,21 @@ export { createMemoryFileStore, type MemoryFileStoreOptions } from "./memory_sto
 export { FILE_RETCODE } from "./retcode.ts";
 export { isSha256Hex, sha256Hex } from "./sha256.ts";
 export type { ByteRange, FileRecord, FileStore, NewFile } from "./store.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type {
+  ActionContext,
+  ActionHandler,
+  ActionResult,
+  ConnectionKind,
+  Failure,
+  FileTransferType,
+  GetFileData,
+  GetFileFragmentedData,
+  GetFileFragmentedParams,
+  Ok,
+  UploadFileFragmentedParams,
+  UploadFileParams,
+} from "../action/mod.ts";
+export type { BotSelf, ExtensionName } from "../event/mod.ts";
