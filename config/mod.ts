@@ -1,6 +1,27 @@
 /**
- * Configuration files: the conventional OneBot connection sections from JSON
- * or TOML, and serving a OneBot where they say ({@linkcode serveOneBot}).
+ * Configuration files: the conventional OneBot connection sections
+ * (`heartbeat`, `http`, `http_webhook`, `websocket`, `websocket_rev`) from
+ * JSON or TOML, checked for units and ranges, and serving a OneBot where they
+ * say ({@linkcode serveOneBot}).
+ *
+ * ```ts
+ * import { createOneBot } from "@libob/libob";
+ * import { parseOneBotConfig } from "@libob/libob/config";
+ * import { expect } from "expect";
+ *
+ * const config = parseOneBotConfig({
+ *   heartbeat: { enabled: true, interval: 5000 },
+ *   http: [{ host: "127.0.0.1", port: 5700 }],
+ * });
+ * await using onebot = createOneBot({
+ *   impl: "my-impl",
+ *   version: "1.0.0",
+ *   handlers: {},
+ *   ...config.connections,
+ * });
+ * expect(config.listen).toEqual([{ hostname: "127.0.0.1", port: 5700 }]);
+ * // await serveOneBot(onebot, config) listens there, with a graceful shutdown.
+ * ```
  *
  * @module
  */

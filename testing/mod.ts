@@ -1,7 +1,27 @@
 /**
  * Testing helpers for implementers: an in-process fake application
  * ({@linkcode createTestKit}) and one over a real socket
- * ({@linkcode connectTestClient}).
+ * ({@linkcode connectTestClient}), with typed calls and a wait for the next
+ * event.
+ *
+ * ```ts
+ * import { ok } from "@libob/libob";
+ * import { createTestKit } from "@libob/libob/testing";
+ * import { expect } from "expect";
+ *
+ * const self = { platform: "demo", user_id: "bot" };
+ * await using kit = createTestKit({
+ *   impl: "my-impl",
+ *   version: "1.0.0",
+ *   bots: [{ self, online: true }],
+ *   handlers: {
+ *     get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }),
+ *   },
+ * });
+ * expect((await kit.call("get_self_info", {})).data.user_name).toBe("Bot");
+ * kit.onebot.bot(self).emit.privateMessage({ message_id: "1", user_id: "42", message: "hi" });
+ * expect(await kit.nextEvent()).toMatchObject({ detail_type: "private", user_id: "42" });
+ * ```
  *
  * @module
  */
