@@ -22,6 +22,10 @@
  * // export default { fetch: onebot.fetch } in a `deno serve` entry point
  * ```
  *
+ * Rule IDs in this documentation (HTTP-14, META-C2…) name the rules of the
+ * OneBot 12 standard; `docs/rules.md` in this package lists each with its
+ * words and a link to its page at https://12.onebot.dev/.
+ *
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
  * The composition root: one OneBot 12 implementation from its identity, bots,
- * handlers and connections (design.md §3).
+ * handlers and connections.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Composition of handler records and handlers (design.md §8).
+ * Composition of handler records and handlers.
  *
  * @module
  */

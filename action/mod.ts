@@ -1,6 +1,26 @@
 /**
- * The action layer: requests, responses, results, the router, handler
- * composition, the meta actions and the standard action table.
+ * The action layer: results ({@linkcode ok}, {@linkcode failed}), retcodes,
+ * the router, handler composition, typed extended actions and the standard
+ * action table with its param validators. Use it to route actions without
+ * any network, or to build handler records for `createOneBot`.
+ *
+ * ```ts
+ * import { createActionRouter, defineActions, ok } from "@libob/libob/action";
+ * import { expect } from "expect";
+ *
+ * const router = createActionRouter({
+ *   handlers: defineActions({
+ *     get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }),
+ *   }),
+ *   bots: () => [{ platform: "demo", user_id: "bot" }],
+ * });
+ * const response = await router({ action: "get_self_info", params: {} }, { connection: "http" });
+ * expect(response).toMatchObject({ status: "ok", retcode: 0, data: { user_name: "Bot" } });
+ * ```
+ *
+ * Rule IDs in this documentation (HTTP-14, META-C2…) name the rules of the
+ * OneBot 12 standard; `docs/rules.md` in this package lists each with its
+ * words and a link to its page at https://12.onebot.dev/.
  *
  * @module
  */
@@ -80,3 +100,20 @@ export {
   type StandardValidators,
   type ValidatorsOptions,
 } from "./validate.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type {
+  BotSelf,
+  BotStatus,
+  Event,
+  EventType,
+  ExtensionName,
+  Message,
+  Segment,
+  SegmentSupport,
+  SegmentType,
+  StandardSegmentData,
+  StatusData,
+  VersionData,
+} from "../event/mod.ts";

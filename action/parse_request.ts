@@ -12,7 +12,7 @@ import type { BotSelf } from "../event/types.ts";
 /**
  * Checks an already-decoded value against the action-request envelope.
  *
- * Decisions where the spec is open (README "Decisions"): a non-string `echo`
+ * Decisions where the spec is open (docs/decisions.md): a non-string `echo`
  * is a mistyped field and answers 10001, as a mistyped `self` does; unknown
  * top-level fields are ignored (extension model, EXT-14).
  *

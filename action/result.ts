@@ -1,5 +1,5 @@
 /**
- * Results as plain values: {@linkcode ok} and {@linkcode failed} (design.md §6).
+ * Results as plain values: {@linkcode ok} and {@linkcode failed}.
  *
  * @module
  */

@@ -223,7 +223,7 @@ export type ActionMap = { [action: string]: ActionSpec };
 /**
  * A record of handlers for the actions of table `M`. Every key is optional:
  * an action without a handler (or with `undefined`) answers 10002. This is
- * the one mapped type of handlers (design.md §4).
+ * the one mapped type of handlers.
  *
  * @typeParam M The action table.
  *

@@ -70,8 +70,7 @@ type Json = Record<string, unknown>;
  * webhook `timeout` are milliseconds; intervals must be > 0; `timeout` and
  * `event_buffer_size` may be 0 (no timeout, unlimited). Several `http` or
  * `websocket` entries become several listen addresses that all serve the same
- * `fetch`; the first entry's `access_token` and options apply (README
- * "Configuration files").
+ * `fetch`; the first entry's `access_token` and options apply (docs/config.md).
  *
  * @param value The parsed JSON or TOML document.
  * @returns The converted configuration.

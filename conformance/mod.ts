@@ -26,13 +26,28 @@
  * `callListedActions: false` (`--no-call-actions`) on a production bot.
  * `get_latest_events` consumes the events it returns.
  *
- * @example As a library
- * ```ts ignore
+ * @example Checking an implementation served on a loopback port
+ * ```ts
+ * import { createOneBot, ok } from "@libob/libob";
  * import { formatReport, runConformance } from "@libob/libob/conformance";
  *
- * const report = await runConformance({ url: "http://127.0.0.1:8080/", token: "s3cret" });
+ * await using onebot = createOneBot({
+ *   impl: "my-impl",
+ *   version: "1.0.0",
+ *   bots: [{ self: { platform: "demo", user_id: "bot" }, online: true }],
+ *   handlers: {
+ *     get_self_info: () => ok({ user_id: "bot", user_name: "Bot", user_displayname: "" }),
+ *   },
+ * });
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, onebot.fetch);
+ * const report = await runConformance({ url: `http://127.0.0.1:${server.addr.port}/` });
  * console.log(formatReport(report));
+ * if (!report.ok) throw new Error("a MUST/SHALL check failed");
  * ```
+ *
+ * Rule IDs in this documentation (HTTP-14, META-C2…) name the rules of the
+ * OneBot 12 standard; `docs/rules.md` in this package lists each with its
+ * words and a link to its page at https://12.onebot.dev/.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The one fan-out from `emit` to every sink (design.md §8): the HTTP event
+ * The one fan-out from `emit` to every sink: the HTTP event
  * buffer, the forward WebSocket, the webhooks, the reverse WebSockets and the
  * sinks attached with `OneBot.attach`. Not exported from `mod.ts`.
  *

@@ -72,7 +72,7 @@ const UTF8 = new TextEncoder();
 
 /**
  * Creates the HTTP handler. Checks run in this order, each answering before
- * the next (README "Decisions"; HTTP-09, HTTP-10, HTTP-03/04, HTTP-07):
+ * the next (docs/decisions.md; HTTP-09, HTTP-10, HTTP-03/04, HTTP-07):
  * path `/` (404), method `POST` (405), `Origin` (403, see
  * {@linkcode HttpHandlerOptions.allowedOrigins}), auth (401), `Content-Type` (415),
  * `Content-Length` over the limit (413). Once the body is being read, the

@@ -1,5 +1,5 @@
 /**
- * Shapes shared by the push connections (design.md §3, §9).
+ * Shapes shared by the push connections.
  *
  * @module
  */

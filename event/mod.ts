@@ -1,6 +1,25 @@
 /**
- * The event layer: event and identity types, event creation, meta events,
- * messages and segments, and the unread-event buffer.
+ * The event layer: the standard event builders, event and identity types,
+ * messages and segments, meta events and the unread-event buffer. Builders
+ * fill `id` and `time` and check what the standard requires.
+ *
+ * ```ts
+ * import { mention, messageText, privateMessageEvent, text } from "@libob/libob/event";
+ * import { expect } from "expect";
+ *
+ * const event = privateMessageEvent({
+ *   self: { platform: "demo", user_id: "bot" },
+ *   message_id: "1",
+ *   user_id: "42",
+ *   message: [mention("bot"), text(" hello")],
+ * });
+ * expect(event).toMatchObject({ type: "message", detail_type: "private", user_id: "42" });
+ * expect(messageText(event.message)).toBe("@bot hello");
+ * ```
+ *
+ * Rule IDs in this documentation (HTTP-14, META-C2…) name the rules of the
+ * OneBot 12 standard; `docs/rules.md` in this package lists each with its
+ * words and a link to its page at https://12.onebot.dev/.
  *
  * @module
  */
@@ -87,3 +106,7 @@ export {
   type StandardEventBase,
   type StandardEventInit,
 } from "./standard.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type { Failure } from "../action/mod.ts";

@@ -16,6 +16,10 @@
  * });
  * ```
  *
+ * Rule IDs in this documentation (HTTP-14, META-C2…) name the rules of the
+ * OneBot 12 standard; `docs/rules.md` in this package lists each with its
+ * words and a link to its page at https://12.onebot.dev/.
+ *
  * @module
  */
 
@@ -27,3 +31,21 @@ export { createMemoryFileStore, type MemoryFileStoreOptions } from "./memory_sto
 export { FILE_RETCODE } from "./retcode.ts";
 export { isSha256Hex, sha256Hex } from "./sha256.ts";
 export type { ByteRange, FileRecord, FileStore, NewFile } from "./store.ts";
+
+// Types that this entry point's signatures use, re-exported so that its
+// documentation stands alone (`deno doc --lint`).
+export type {
+  ActionContext,
+  ActionHandler,
+  ActionResult,
+  ConnectionKind,
+  Failure,
+  FileTransferType,
+  GetFileData,
+  GetFileFragmentedData,
+  GetFileFragmentedParams,
+  Ok,
+  UploadFileFragmentedParams,
+  UploadFileParams,
+} from "../action/mod.ts";
+export type { BotSelf, ExtensionName } from "../event/mod.ts";
