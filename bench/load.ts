@@ -317,7 +317,10 @@ const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(
 const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 console.log(
   `\n\`deno task load ${Deno.args.join(" ")}\`: Deno ${Deno.version.deno}, ` +
-    `${navigator.hardwareConcurrency} cores (${cpu}), wrk -t1 -c${CONNECTIONS}, ` +
-    `${ROUNDS} × ${SECONDS} s rounds; load average ${load} at the end; ` +
+    `${navigator.hardwareConcurrency} cores (${cpu}), ` +
+    (main || peers !== undefined
+      ? `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} × ${SECONDS} s rounds; `
+      : "") +
+    `load average ${load} at the end; ` +
     `${fmt((performance.now() - started) / 1000)} s in all`,
 );

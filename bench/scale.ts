@@ -44,13 +44,19 @@ async function fanOut(clients: number): Promise<string[]> {
   const events = Math.max(200, Math.min(1000, 200_000 / clients));
   const received: number[][] = Array.from({ length: clients + 1 }, () => []);
   let remaining = events * (clients + 1);
+  let socketsLeft = events * clients;
   let finish!: () => void;
   const finished = new Promise<void>((r) => finish = r);
+  const done = { sockets: NaN, webhook: NaN };
   const record = (i: number, frame: Record<string, unknown>) => {
     if (frame.detail_type !== "bench.tick") return;
     received[i]!.push(frame["bench.seq"] as number);
+    const at = (performance.now() - t0) / 1000;
+    if (i < clients && --socketsLeft === 0) done.sockets = at;
+    if (i === clients && received[i]!.length === events) done.webhook = at;
     if (--remaining === 0) finish();
   };
+  let t0 = performance.now();
   await using receiver = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (req) => {
@@ -63,7 +69,7 @@ async function fanOut(clients: number): Promise<string[]> {
   );
   const sockets = await openMany(`ws://127.0.0.1:${server.wsPort}/`, clients);
   sockets.forEach((ws, i) => ws.onmessage = (e) => record(i, JSON.parse(e.data as string)));
-  const t0 = performance.now();
+  t0 = performance.now();
   await post(server.httpPort, { action: "bench.emit", params: { count: events } });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
@@ -86,7 +92,9 @@ async function fanOut(clients: number): Promise<string[]> {
     "—",
     `${lost === 0 ? "nothing lost" : `${fmt(lost)} LOST`}, ${
       inOrder ? "in order" : "OUT OF ORDER"
-    }; server RSS ${fmt(rss / 2 ** 20)} MiB`,
+    }; last WS delivery at ${fmt(done.sockets, 2)} s, last webhook at ${
+      fmt(done.webhook, 2)
+    } s; server RSS ${fmt(rss / 2 ** 20)} MiB`,
   ];
 }
 
