@@ -7,6 +7,8 @@
 //   bare-msgpack  the same with a constant MessagePack body
 //   bare-ws       a WebSocket server answering every frame with one constant JSON reply (no
 //                 parsing); any other request gets the constant JSON body
+//   bare-fanout   bench.emit's fan-out with the least work (each event encoded once, sent to
+//                 every socket, POSTed one by one to BENCH_WEBHOOK_URL)
 //   libob         a minimal createOneBot (get_version built in, send_message, bench.emit /
 //                 bench.rss / bench.memory); BENCH_WEBHOOK_URL adds a webhook,
 //                 BENCH_REVERSE_URL a reverse WebSocket, BENCH_EVENT_BUFFER_SIZE sets the
@@ -43,6 +45,55 @@ function bareWs(): Deno.ServeHandler {
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.onmessage = () => socket.send(reply);
     return response;
+  };
+}
+
+/**
+ * What libob does for bench.emit with the least work: each numbered event is encoded once,
+ * sent to every open socket and POSTed to the webhook (BENCH_WEBHOOK_URL) one at a time.
+ */
+function bareFanOut(): Deno.ServeHandler {
+  const sockets = new Set<WebSocket>();
+  const webhook = Deno.env.get("BENCH_WEBHOOK_URL");
+  const self = { platform: "bench", user_id: "bot" };
+  let emitted = 0;
+  let hook = Promise.resolve();
+  return async (request) => {
+    if (request.headers.get("upgrade") === "websocket") {
+      const { socket, response } = Deno.upgradeWebSocket(request);
+      socket.onopen = () => sockets.add(socket);
+      socket.onclose = () => sockets.delete(socket);
+      return response;
+    }
+    const { params } = await request.json() as { params: { count: number } };
+    const frames: string[] = [];
+    for (let seq = 0; seq < params.count; seq++) {
+      const frame = JSON.stringify({
+        id: String(emitted),
+        time: Date.now() / 1000,
+        type: "notice",
+        detail_type: "bench.tick",
+        sub_type: "",
+        self,
+        "bench.seq": seq,
+        "bench.n": emitted++,
+      });
+      for (const socket of sockets) socket.send(frame);
+      frames.push(frame);
+    }
+    if (webhook !== undefined) {
+      hook = hook.then(async () => {
+        for (const body of frames) {
+          const res = await fetch(webhook, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          });
+          await res.body?.cancel();
+        }
+      }).catch(() => {});
+    }
+    return new Response(jsonBody, { headers: { "content-type": "application/json" } });
   };
 }
 
@@ -98,6 +149,7 @@ const handlers: Record<string, () => Deno.ServeHandler> = {
   "bare-json": () => bare(jsonBody, "application/json"),
   "bare-msgpack": () => bare(msgpackBody, "application/msgpack"),
   "bare-ws": bareWs,
+  "bare-fanout": bareFanOut,
   libob,
 };
 const make = handlers[kind ?? ""];
