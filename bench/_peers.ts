@@ -36,7 +36,10 @@ async function stage(name: string, files: string[]): Promise<string> {
   const dir = `${cacheDir()}/${name}`;
   await Deno.mkdir(dir, { recursive: true });
   for (const file of files) {
-    await Deno.copyFile(new URL(`${name}/${file}`, sources), `${dir}/${file}`);
+    const text = await Deno.readTextFile(new URL(`${name}/${file}`, sources));
+    const staged = await Deno.readTextFile(`${dir}/${file}`).catch(() => undefined);
+    // Unchanged files keep their mtime, so go and cargo see nothing to rebuild.
+    if (staged !== text) await Deno.writeTextFile(`${dir}/${file}`, text);
   }
   return dir;
 }

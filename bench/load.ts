@@ -161,6 +161,12 @@ interface Measured {
   note?: string | undefined;
 }
 
+/** The items starting at `round` (modulo their count): each round starts with another server. */
+function rotate<T>(items: T[], round: number): T[] {
+  const at = round % Math.max(1, items.length);
+  return [...items.slice(at), ...items.slice(0, at)];
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -185,15 +191,25 @@ async function measure(scenario: Scenario, specs: ProcSpec[]): Promise<Measured[
       result.note = (error as Error).message.split("\n")[0];
     }
   }
-  for (const { proc } of live) await load.run(proc, 1); // warm-up: JIT, connections
+  const failed = (result: Measured, error: unknown) => {
+    result.note = `load failed: ${(error as Error).message.split("\n")[0]}`;
+    live.splice(live.findIndex((l) => l.result === result), 1);
+  };
+  for (const { proc, result } of [...live]) {
+    await load.run(proc, 1).catch((error) => failed(result, error)); // warm-up: JIT, connections
+  }
   for (let round = 0; round < ROUNDS; round++) {
     const line: string[] = [];
-    for (let i = 0; i < live.length; i++) {
-      const { proc, result } = live[(round + i) % live.length]!;
-      const { rps, errors } = await sampleRss(proc, () => load.run(proc, SECONDS));
-      result.rounds.push(rps);
-      result.errors += errors;
-      line.push(`${proc.label} ${fmt(rps)}`);
+    for (const entry of rotate(live, round)) {
+      const { proc, result } = entry;
+      try {
+        const { rps, errors } = await sampleRss(proc, () => load.run(proc, SECONDS));
+        result.rounds.push(rps);
+        result.errors += errors;
+        line.push(`${proc.label} ${fmt(rps)}`);
+      } catch (error) {
+        failed(result, error);
+      }
     }
     console.error(`  ${scenarioName(scenario)}, round ${round + 1}/${ROUNDS}: ${line.join(", ")}`);
   }
