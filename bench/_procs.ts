@@ -22,6 +22,12 @@ export interface ProcSpec {
   env?: Record<string, string>;
 }
 
+/** Options of {@link startProc}. */
+export interface StartOptions {
+  /** A `taskset -c` CPU list to pin the server to (e.g. "1"). */
+  cpus?: string | undefined;
+}
+
 /** A bench/_server.ts server of `kind` (see there), with extra environment variables. */
 export function benchServer(label: string, kind: string, env?: Record<string, string>): ProcSpec {
   return {
@@ -88,11 +94,16 @@ function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
 }
 
 /** Starts a server and resolves once its ports accept TCP connections (60 s at most). */
-export async function startProc(spec: ProcSpec): Promise<Proc> {
+export async function startProc(spec: ProcSpec, options: StartOptions = {}): Promise<Proc> {
   const httpPort = freePort();
   const wsPort = spec.onePort ? httpPort : freePort();
-  const child = new Deno.Command(spec.command, {
-    args: spec.args(httpPort, wsPort),
+  const args = spec.args(httpPort, wsPort);
+  // taskset execs the command: the pid stays the server's.
+  const pinned = options.cpus === undefined
+    ? { command: spec.command, args }
+    : { command: "taskset", args: ["-c", options.cpus, spec.command, ...args] };
+  const child = new Deno.Command(pinned.command, {
+    args: pinned.args,
     ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
     ...(spec.env === undefined ? {} : { env: spec.env }),
     stdin: "null",

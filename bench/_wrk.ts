@@ -40,15 +40,20 @@ export interface WrkResult {
   errors: number;
 }
 
-/** Runs `wrk -t1 -c<connections> -d<seconds>s` against `url` with `script`. */
+/**
+ * Runs `wrk -t1 -c<connections> -d<seconds>s` against `url` with `script`, pinned with
+ * `taskset -c <cpus>` when `cpus` is given.
+ */
 export async function wrk(
   url: string,
   script: string,
   seconds: number,
   connections: number,
+  cpus?: string,
 ): Promise<WrkResult> {
-  const { stdout } = await new Deno.Command("wrk", {
-    args: ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, url],
+  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, url];
+  const { stdout } = await new Deno.Command(cpus === undefined ? "wrk" : "taskset", {
+    args: cpus === undefined ? args : ["-c", cpus, "wrk", ...args],
     stdout: "piped",
     stderr: "null",
   }).output();

@@ -1,6 +1,6 @@
 // deno-lint-ignore-file no-console
 // Loopback load runs: libob against the runtime doing the least possible work, in one run.
-//   deno task load [--rounds 3] [--duration 4] [--connections 50] [--only json,msgpack,ws]
+//   deno task load [--rounds 3] [--duration 4] [--connections 50] [--only json,msgpack,ws] [--pin]
 //   deno task load --peers[=go-libonebot,walle-core,pylibob]    the other libraries beside libob
 //   deno task load --scale                                      fan-out, idle memory, long poll
 //   deno task load --all                                        all three tables
@@ -41,6 +41,10 @@ const ROUNDS = numberFlag("rounds", 3, 1);
 const SECONDS = numberFlag("duration", 4, 1);
 const CONNECTIONS = numberFlag("connections", 50, 1);
 const WS = { connections: 10, inFlight: 100 };
+// --pin: servers on CPU 1, wrk and this process (the WebSocket client) on CPU 0.
+const PIN = Deno.args.includes("--pin");
+const SERVER_CPUS = PIN ? "1" : undefined;
+const CLIENT_CPUS = PIN ? "0" : undefined;
 const here = new URL(".", import.meta.url);
 const root = new URL("..", here).pathname;
 
@@ -123,7 +127,8 @@ async function httpLoad(scenario: Scenario): Promise<Load> {
         ? undefined
         : `HTTP ${res.status}, retcode ${retcode}`;
     },
-    run: (proc, seconds) => wrk(`http://127.0.0.1:${proc.httpPort}/`, script, seconds, CONNECTIONS),
+    run: (proc, seconds) =>
+      wrk(`http://127.0.0.1:${proc.httpPort}/`, script, seconds, CONNECTIONS, CLIENT_CPUS),
     async [Symbol.asyncDispose]() {
       await Deno.remove(script);
     },
@@ -183,7 +188,7 @@ async function measure(scenario: Scenario, specs: ProcSpec[]): Promise<Measured[
     const result: Measured = { label: spec.label, rounds: [], errors: 0 };
     results.push(result);
     try {
-      const proc = stack.use(await startProc(spec));
+      const proc = stack.use(await startProc(spec, { cpus: SERVER_CPUS }));
       const problem = await load.check(proc);
       if (problem !== undefined) result.note = `wrong answer: ${problem}`;
       else live.push({ proc, result });
@@ -313,6 +318,7 @@ async function peersTable(names: string[]): Promise<void> {
 if (Deno.args.includes("--help")) {
   console.log(
     "deno task load [--rounds N] [--duration S] [--connections C] [--only json,msgpack,ws]\n" +
+      "                [--pin] (servers on CPU 1, load generators on CPU 0)\n" +
       `                [--peers[=${PEER_NAMES.join(",")}]] [--scale] [--all]`,
   );
   Deno.exit(0);
@@ -325,6 +331,14 @@ if ((main || peers !== undefined || all) && !await ensureWrk()) {
   console.error("wrk is needed for the HTTP scenarios: apt-get install -y wrk");
   Deno.exit(1);
 }
+if (PIN) {
+  const pin = ["-a", "-p", "-c", CLIENT_CPUS!, String(Deno.pid)];
+  const { success } = await new Deno.Command("taskset", { args: pin, stdout: "null" }).output();
+  if (!success) {
+    console.error("--pin needs taskset (util-linux)");
+    Deno.exit(1);
+  }
+}
 const started = performance.now();
 if (main) await mainTable();
 if (all || peers !== undefined) await peersTable(peers ? peers.split(",") : [...PEER_NAMES]);
@@ -335,7 +349,9 @@ console.log(
   `\n\`deno task load ${Deno.args.join(" ")}\`: Deno ${Deno.version.deno}, ` +
     `${navigator.hardwareConcurrency} cores (${cpu}), ` +
     (main || peers !== undefined
-      ? `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} × ${SECONDS} s rounds; `
+      ? `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} × ${SECONDS} s rounds${
+        PIN ? ", servers pinned to CPU 1 and clients to CPU 0" : ""
+      }; `
       : "") +
     `load average ${load} at the end; ` +
     `${fmt((performance.now() - started) / 1000)} s in all`,
