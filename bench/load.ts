@@ -1,6 +1,7 @@
 // deno-lint-ignore-file no-console
 // Loopback load runs: libob against the runtime doing the least possible work, in one run.
 //   deno task load [--rounds 3] [--duration 4] [--connections 50] [--only json,msgpack,ws] [--pin]
+//                  [--quick] (= --rounds 1 --duration 2)
 //   deno task load --peers[=go-libonebot,walle-core,pylibob]    the other libraries beside libob
 //   deno task load --scale                                      fan-out, idle memory, long poll
 //   deno task load --all                                        all three tables
@@ -37,8 +38,10 @@ function numberFlag(name: string, fallback: number, min: number): number {
   return n;
 }
 
-const ROUNDS = numberFlag("rounds", 3, 1);
-const SECONDS = numberFlag("duration", 4, 1);
+// --quick: one short round, to see that everything runs.
+const QUICK = Deno.args.includes("--quick");
+const ROUNDS = numberFlag("rounds", QUICK ? 1 : 3, 1);
+const SECONDS = numberFlag("duration", QUICK ? 2 : 4, 1);
 const CONNECTIONS = numberFlag("connections", 50, 1);
 const WS = { connections: 10, inFlight: 100 };
 // --pin: servers on CPU 1, wrk and this process (the WebSocket client) on CPU 0.
@@ -319,6 +322,7 @@ if (Deno.args.includes("--help")) {
   console.log(
     "deno task load [--rounds N] [--duration S] [--connections C] [--only json,msgpack,ws]\n" +
       "                [--pin] (servers on CPU 1, load generators on CPU 0)\n" +
+      "                [--quick] (--rounds 1 --duration 2)\n" +
       `                [--peers[=${PEER_NAMES.join(",")}]] [--scale] [--all]`,
   );
   Deno.exit(0);
