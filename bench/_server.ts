@@ -1,53 +1,99 @@
 // deno-lint-ignore-file no-console
-// A server for bench/load.ts, run in its own process so that the load generator does
-// not share its thread: `deno run -A bench/_server.ts <kind>`. Prints "listening <port>".
-//   bare-http  fixed get_version body on POST; GET /connections counts client TCP ports
-//   bare-ws    WebSocket echo of a fixed get_version response; GET /rss
-//   libob      createOneBot with bench.emit / bench.rss / bench.memory actions; BENCH_WEBHOOK_URL
-//              adds a webhook, BENCH_REVERSE_URL a reverse WebSocket, BENCH_EVENT_BUFFER_SIZE
-//              sets the get_latest_events buffer (default 0: unlimited), BENCH_HEARTBEAT_MS
-//              turns heartbeats on. Run with --v8-flags=--expose-gc for bench.memory to GC first.
+// A server for bench/load.ts, bench/scale.ts and bench/soak.ts, run in its own process so
+// that the load generator does not share its thread:
+// `deno run -A bench/_server.ts <kind> [port]`. Prints "listening <port>".
+//   bare-json     the runtime doing the least work: the same constant JSON body (a get_version
+//                 response) for every request, no URL parsing, no header or body reads
+//   bare-msgpack  the same with a constant MessagePack body
+//   bare-ws       a WebSocket server answering every frame with one constant JSON reply (no
+//                 parsing); any other request gets the constant JSON body
+//   bare-fanout   bench.emit's fan-out with the least work (each event encoded once, sent to
+//                 every socket, POSTed one by one to BENCH_WEBHOOK_URL)
+//   libob         a minimal createOneBot (get_version built in, send_message, bench.emit /
+//                 bench.rss / bench.memory); BENCH_WEBHOOK_URL adds a webhook,
+//                 BENCH_REVERSE_URL a reverse WebSocket, BENCH_EVENT_BUFFER_SIZE sets the
+//                 get_latest_events buffer (default 0: unlimited), BENCH_HEARTBEAT_MS turns
+//                 heartbeats on. Run with --v8-flags=--expose-gc for bench.memory to GC first.
 import * as v from "valibot";
 import {
   createEvent,
   createOneBot,
   defineAction,
+  defineActions,
   encodeMsgpack,
   LIBOB_VERSION,
   ok,
 } from "../mod.ts";
 
 const kind = Deno.args[0];
+const port = Number(Deno.args[1] ?? "0");
 const VERSION = { impl: "libob-bench", version: LIBOB_VERSION, onebot_version: "12" };
-const jsonBody = JSON.stringify({ status: "ok", retcode: 0, data: VERSION, message: "" });
-const msgpackBody = encodeMsgpack({ status: "ok", retcode: 0, data: VERSION, message: "" });
+const RESPONSE = { status: "ok", retcode: 0, data: VERSION, message: "" };
+const jsonBody = new TextEncoder().encode(JSON.stringify(RESPONSE));
+const msgpackBody = encodeMsgpack(RESPONSE);
 
-function bareHttp(): Deno.ServeHandler {
-  const ports = new Set<number>();
-  return async (request, info) => {
-    ports.add((info.remoteAddr as Deno.NetAddr).port);
-    if (request.method === "GET") return new Response(String(ports.size));
-    const type = request.headers.get("content-type") ?? "";
-    await request.body?.cancel();
-    if (type.startsWith("application/msgpack")) {
-      return new Response(msgpackBody, { headers: { "Content-Type": "application/msgpack" } });
-    }
-    if (new URL(request.url).pathname === "/hook") return new Response(null, { status: 204 });
-    return new Response(jsonBody, { headers: { "Content-Type": "application/json" } });
-  };
+function bare(body: Uint8Array<ArrayBuffer>, type: string): Deno.ServeHandler {
+  return () => new Response(body, { headers: { "content-type": type } });
 }
 
 function bareWs(): Deno.ServeHandler {
+  const reply = JSON.stringify(RESPONSE);
   return (request) => {
     if (request.headers.get("upgrade") !== "websocket") {
-      return new Response(String(Deno.memoryUsage().rss));
+      return new Response(jsonBody, { headers: { "content-type": "application/json" } });
     }
     const { socket, response } = Deno.upgradeWebSocket(request);
-    socket.onmessage = (event) => {
-      const echo = JSON.parse(event.data as string).echo;
-      socket.send(JSON.stringify({ status: "ok", retcode: 0, data: VERSION, message: "", echo }));
-    };
+    socket.onmessage = () => socket.send(reply);
     return response;
+  };
+}
+
+/**
+ * What libob does for bench.emit with the least work: each numbered event is encoded once,
+ * sent to every open socket and POSTed to the webhook (BENCH_WEBHOOK_URL) one at a time.
+ */
+function bareFanOut(): Deno.ServeHandler {
+  const sockets = new Set<WebSocket>();
+  const webhook = Deno.env.get("BENCH_WEBHOOK_URL");
+  const self = { platform: "bench", user_id: "bot" };
+  let emitted = 0;
+  let hook = Promise.resolve();
+  return async (request) => {
+    if (request.headers.get("upgrade") === "websocket") {
+      const { socket, response } = Deno.upgradeWebSocket(request);
+      socket.onopen = () => sockets.add(socket);
+      socket.onclose = () => sockets.delete(socket);
+      return response;
+    }
+    const { params } = await request.json() as { params: { count: number } };
+    const frames: string[] = [];
+    for (let seq = 0; seq < params.count; seq++) {
+      const frame = JSON.stringify({
+        id: String(emitted),
+        time: Date.now() / 1000,
+        type: "notice",
+        detail_type: "bench.tick",
+        sub_type: "",
+        self,
+        "bench.seq": seq,
+        "bench.n": emitted++,
+      });
+      for (const socket of sockets) socket.send(frame);
+      frames.push(frame);
+    }
+    if (webhook !== undefined) {
+      hook = hook.then(async () => {
+        for (const body of frames) {
+          const res = await fetch(webhook, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          });
+          await res.body?.cancel();
+        }
+      }).catch(() => {});
+    }
+    return new Response(jsonBody, { headers: { "content-type": "application/json" } });
   };
 }
 
@@ -81,6 +127,10 @@ function libob(): Deno.ServeHandler {
     const { rss, heapUsed } = Deno.memoryUsage();
     return ok({ rss, heapUsed, emitted });
   });
+  let lastMessageId = 0;
+  const handlers = defineActions({
+    send_message: () => ok({ message_id: String(++lastMessageId), time: Date.now() / 1000 }),
+  });
   const onebot = createOneBot({
     impl: "libob-bench",
     version: LIBOB_VERSION,
@@ -89,14 +139,26 @@ function libob(): Deno.ServeHandler {
     ...(webhook ? { httpWebhook: [{ url: webhook, timeout: 0 }] } : {}),
     ...(reverse ? { websocketReverse: [{ url: reverse, reconnectInterval: 500 }] } : {}),
     ...(heartbeat > 0 ? { heartbeat: { interval: heartbeat } } : {}),
+    handlers,
     actions: [benchEmit, benchRss, benchMemory],
   });
   return onebot.fetch;
 }
 
-const handler = kind === "bare-http" ? bareHttp() : kind === "bare-ws" ? bareWs() : libob();
+const handlers: Record<string, () => Deno.ServeHandler> = {
+  "bare-json": () => bare(jsonBody, "application/json"),
+  "bare-msgpack": () => bare(msgpackBody, "application/msgpack"),
+  "bare-ws": bareWs,
+  "bare-fanout": bareFanOut,
+  libob,
+};
+const make = handlers[kind ?? ""];
+if (make === undefined) {
+  console.error(`unknown server kind ${kind}: one of ${Object.keys(handlers).join(", ")}`);
+  Deno.exit(2);
+}
 Deno.serve({
   hostname: "127.0.0.1",
-  port: 0,
+  port,
   onListen: ({ port }) => console.log(`listening ${port}`),
-}, handler);
+}, make());

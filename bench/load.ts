@@ -1,404 +1,362 @@
 // deno-lint-ignore-file no-console
-// Loopback load runs comparing libob with a bare Deno baseline in the same run:
-//   deno task load            (or: deno run -A bench/load.ts [--quick])
-// Every run is bounded in time and count and talks to 127.0.0.1 only. Servers run in
-// their own processes (bench/_server.ts); wrk comes from Debian's package (installed if
-// missing). Prints a table of ratios; the README's "Performance" figures come from it.
-import { createActionRouter, createEvent, createWebhookEmitter, encodeMsgpack } from "../mod.ts";
+// Loopback load runs: libob against the runtime doing the least possible work, in one run.
+//   deno task load [--rounds 3] [--duration 4] [--connections 50] [--only json,msgpack,ws] [--pin]
+//                  [--quick] (= --rounds 1 --duration 2)
+//   deno task load --peers[=go-libonebot,walle-core,pylibob]    the other libraries beside libob
+//   deno task load --scale                                      fan-out, idle memory, long poll
+//   deno task load --all                                        all three tables
+// Every server runs in its own process on 127.0.0.1 (bench/_server.ts, `deno serve` for the
+// demo, bench/peers/ for the peers); HTTP load comes from wrk (`apt-get install -y wrk`, done
+// when missing), WebSocket load from a pipelined Deno client (bench/_ws_load.ts). Each scenario
+// starts its servers, warms each up for 1 s, then runs `--rounds` rounds of `--duration`
+// seconds, rotating through the servers round by round, and reports the median req/s of each
+// and the RSS sampled (every 250 ms) while it was under load.
+import { decodeMsgpack, encodeMsgpack } from "../mod.ts";
+import { runScale } from "./scale.ts";
+import { PEER_NAMES, preparePeers } from "./_peers.ts";
+import { benchServer, type Proc, type ProcSpec, sampleRss, startProc } from "./_procs.ts";
+import { ensureWrk, wrk, wrkScript } from "./_wrk.ts";
+import { wsCall, wsPipelined } from "./_ws_load.ts";
 
-const quick = Deno.args.includes("--quick");
-const SECONDS = quick ? 2 : 5;
-const here = new URL(".", import.meta.url);
-
-interface Row {
-  scenario: string;
-  bare: string;
-  libob: string;
-  ratio: string;
-  target: string;
+function flag(name: string): string | undefined {
+  const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i === -1) return undefined;
+  const arg = Deno.args[i]!;
+  if (arg.includes("=")) return arg.slice(arg.indexOf("=") + 1);
+  const next = Deno.args[i + 1];
+  return next === undefined || next.startsWith("--") ? "" : next;
 }
-const rows: Row[] = [];
 
-async function startServer(
-  kind: string,
-  env: Record<string, string> = {},
-): Promise<{ port: number } & AsyncDisposable> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("_server.ts", here).pathname, kind],
-    env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/listening \d+/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server ${kind} exited`);
-    text += value;
+function numberFlag(name: string, fallback: number, min: number): number {
+  const value = flag(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value === "" || !Number.isFinite(n) || n < min) {
+    console.error(`--${name} must be a number >= ${min}: current value is ${value}`);
+    Deno.exit(2);
   }
-  const port = Number(/listening (\d+)/.exec(text)![1]);
+  return n;
+}
+
+// --quick: one short round, to see that everything runs.
+const QUICK = Deno.args.includes("--quick");
+const ROUNDS = numberFlag("rounds", QUICK ? 1 : 3, 1);
+const SECONDS = numberFlag("duration", QUICK ? 2 : 4, 1);
+const CONNECTIONS = numberFlag("connections", 50, 1);
+const WS = { connections: 10, inFlight: 100 };
+// --pin: servers on CPU 1, wrk and this process (the WebSocket client) on CPU 0.
+const PIN = Deno.args.includes("--pin");
+const SERVER_CPUS = PIN ? "1" : undefined;
+const CLIENT_CPUS = PIN ? "0" : undefined;
+const here = new URL(".", import.meta.url);
+const root = new URL("..", here).pathname;
+
+type Action = "get_version" | "send_message";
+type Transport = "json" | "msgpack" | "ws";
+interface Scenario {
+  transport: Transport;
+  action: Action;
+}
+const TRANSPORT_NAMES: Record<Transport, string> = {
+  json: "HTTP JSON",
+  msgpack: "HTTP MessagePack",
+  ws: `forward WS, ${WS.connections} conn × ${WS.inFlight} in flight`,
+};
+const REQUESTS: Record<Action, Record<string, unknown>> = {
+  get_version: { action: "get_version", params: {} },
+  send_message: {
+    action: "send_message",
+    params: {
+      detail_type: "private",
+      user_id: "10001",
+      message: [{ type: "text", data: { text: "hello" } }],
+    },
+  },
+};
+
+function scenarioName(s: Scenario): string {
+  return `${TRANSPORT_NAMES[s.transport]} ${s.action}`;
+}
+
+const BARE: Record<Transport, ProcSpec> = {
+  json: benchServer("bare Deno", "bare-json"),
+  msgpack: benchServer("bare Deno", "bare-msgpack"),
+  ws: benchServer("bare Deno", "bare-ws"),
+};
+const LIBOB = benchServer("libob (createOneBot)", "libob");
+const DEMO: ProcSpec = {
+  label: "demo (deno task start)",
+  // `deno task start` with the port chosen here
+  command: Deno.execPath(),
+  args: (port) => [
+    "serve",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    `${root}demo/main.ts`,
+  ],
+  onePort: true,
+  cwd: root,
+};
+
+/** What the load of one scenario against one server looks like. */
+interface Load {
+  check(proc: Proc): Promise<string | undefined>;
+  run(proc: Proc, seconds: number): Promise<{ rps: number; errors: number }>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function httpLoad(scenario: Scenario): Promise<Load> {
+  const request = REQUESTS[scenario.action];
+  const msgpack = scenario.transport === "msgpack";
+  const body = msgpack ? encodeMsgpack(request) : new TextEncoder().encode(JSON.stringify(request));
+  const type = msgpack ? "application/msgpack" : "application/json";
+  const script = await wrkScript(body, type);
   return {
-    port,
+    async check(proc) {
+      const res = await fetch(`http://127.0.0.1:${proc.httpPort}/`, {
+        method: "POST",
+        headers: { "Content-Type": type },
+        body,
+      });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const answer = msgpack ? decodeMsgpack(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+      const retcode = (answer as { retcode?: unknown }).retcode;
+      return res.status === 200 && retcode === 0
+        ? undefined
+        : `HTTP ${res.status}, retcode ${retcode}`;
+    },
+    run: (proc, seconds) =>
+      wrk(`http://127.0.0.1:${proc.httpPort}/`, script, seconds, CONNECTIONS, CLIENT_CPUS),
     async [Symbol.asyncDispose]() {
-      child.kill("SIGTERM");
-      await reader.cancel();
-      await child.status;
+      await Deno.remove(script);
     },
   };
 }
 
-async function ensureWrk(): Promise<void> {
-  const found = await new Deno.Command("sh", { args: ["-c", "command -v wrk"] }).output();
-  if (found.success) return;
-  console.error("wrk not found: installing Debian's wrk package");
-  await new Deno.Command("sh", {
-    args: ["-c", "apt-get update -qq && apt-get install -y -qq wrk"],
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
+function wsLoad(scenario: Scenario): Load {
+  const frame = JSON.stringify({ ...REQUESTS[scenario.action], echo: "1" });
+  return {
+    async check(proc) {
+      const answer = await wsCall(`ws://127.0.0.1:${proc.wsPort}/`, frame);
+      return answer.retcode === 0 ? undefined : `retcode ${answer.retcode}`;
+    },
+    async run(proc, seconds) {
+      const options = { ...WS, seconds };
+      return {
+        rps: await wsPipelined(`ws://127.0.0.1:${proc.wsPort}/`, frame, options),
+        errors: 0,
+      };
+    },
+    async [Symbol.asyncDispose]() {},
+  };
 }
 
-function luaBytes(bytes: Uint8Array): string {
-  return [...bytes].map((b) => `\\${b}`).join("");
+/** One server's figures in one scenario. */
+interface Measured {
+  label: string;
+  /** Median req/s, or undefined when the server could not be measured. */
+  rps?: number;
+  rounds: number[];
+  errors: number;
+  rssFirst?: number | undefined;
+  rssLast?: number | undefined;
+  rssPeak?: number;
+  note?: string | undefined;
 }
 
-async function wrk(port: number, body: Uint8Array, type: string) {
-  const script = await Deno.makeTempFile({ suffix: ".lua" });
-  await Deno.writeTextFile(
-    script,
-    `wrk.method = "POST"\nwrk.body = "${
-      luaBytes(body)
-    }"\nwrk.headers["Content-Type"] = "${type}"\n`,
-  );
-  const run = (seconds: number) =>
-    new Deno.Command("wrk", {
-      args: [
-        "-t1",
-        "-c16",
-        `-d${seconds}s`,
-        "--latency",
-        "-s",
-        script,
-        `http://127.0.0.1:${port}/`,
-      ],
-    }).output();
-  await run(1); // warm-up: JIT and keep-alive connections
-  const out = new TextDecoder().decode((await run(SECONDS)).stdout);
-  await Deno.remove(script);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const scale = { us: 0.001, ms: 1, s: 1000 } as const;
-  const p99ms = p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : NaN;
-  return { rps, p99ms };
+/** The items starting at `round` (modulo their count): each round starts with another server. */
+function rotate<T>(items: T[], round: number): T[] {
+  const at = round % Math.max(1, items.length);
+  return [...items.slice(at), ...items.slice(0, at)];
 }
 
-function fmt(n: number, digits = 0): string {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Starts the servers, then alternates them round by round; the first spec is the baseline. */
+async function measure(scenario: Scenario, specs: ProcSpec[]): Promise<Measured[]> {
+  await using load = scenario.transport === "ws" ? wsLoad(scenario) : await httpLoad(scenario);
+  await using stack = new AsyncDisposableStack();
+  const live: { proc: Proc; result: Measured }[] = [];
+  const results: Measured[] = [];
+  for (const spec of specs) {
+    const result: Measured = { label: spec.label, rounds: [], errors: 0 };
+    results.push(result);
+    try {
+      const proc = stack.use(await startProc(spec, { cpus: SERVER_CPUS }));
+      const problem = await load.check(proc);
+      if (problem !== undefined) result.note = `wrong answer: ${problem}`;
+      else live.push({ proc, result });
+    } catch (error) {
+      result.note = (error as Error).message.split("\n")[0];
+    }
+  }
+  const failed = (result: Measured, error: unknown) => {
+    result.note = `load failed: ${(error as Error).message.split("\n")[0]}`;
+    live.splice(live.findIndex((l) => l.result === result), 1);
+  };
+  for (const { proc, result } of [...live]) {
+    await load.run(proc, 1).catch((error) => failed(result, error)); // warm-up: JIT, connections
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    const line: string[] = [];
+    for (const entry of rotate(live, round)) {
+      const { proc, result } = entry;
+      try {
+        const { rps, errors } = await sampleRss(proc, () => load.run(proc, SECONDS));
+        result.rounds.push(rps);
+        result.errors += errors;
+        line.push(`${proc.label} ${fmt(rps)}`);
+      } catch (error) {
+        failed(result, error);
+      }
+    }
+    console.error(`  ${scenarioName(scenario)}, round ${round + 1}/${ROUNDS}: ${line.join(", ")}`);
+  }
+  for (const { proc, result } of live) {
+    result.rps = median(result.rounds);
+    result.rssFirst = proc.rss[0];
+    result.rssLast = proc.rss.at(-1);
+    result.rssPeak = Math.max(...proc.rss);
+  }
+  return results;
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  if (n === undefined || Number.isNaN(n)) return "—";
   return n.toLocaleString("en-US", {
     maximumFractionDigits: digits,
     minimumFractionDigits: digits,
   });
 }
 
-async function httpScenario(encoding: "json" | "msgpack"): Promise<void> {
-  const request = { action: "get_version", params: {} };
-  const body = encoding === "json"
-    ? new TextEncoder().encode(JSON.stringify(request))
-    : encodeMsgpack(request);
-  const type = `application/${encoding}`;
-  // Short wrk runs vary by ±10 % on 2 cores: alternate bare and libob three times and
-  // take each side's median.
-  const bares: { rps: number; p99ms: number }[] = [];
-  const libs: { rps: number; p99ms: number }[] = [];
-  await using bareServer = await startServer("bare-http");
-  await using libobServer = await startServer("libob");
-  for (let round = 0; round < (quick ? 1 : 3); round++) {
-    bares.push(await wrk(bareServer.port, body, type));
-    libs.push(await wrk(libobServer.port, body, type));
-  }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const bare = { rps: median(bares.map((r) => r.rps)), p99ms: median(bares.map((r) => r.p99ms)) };
-  const lib = { rps: median(libs.map((r) => r.rps)), p99ms: median(libs.map((r) => r.p99ms)) };
-  rows.push({
-    scenario: `HTTP get_version (${encoding}), wrk -t1 -c16, median of 3`,
-    bare: `${fmt(bare.rps)} req/s`,
-    libob: `${fmt(lib.rps)} req/s`,
-    ratio: fmt(lib.rps / bare.rps, 2),
-    target: "≥ 0.85",
-  });
-  rows.push({
-    scenario: `HTTP p99 latency (${encoding})`,
-    bare: `${fmt(bare.p99ms, 2)} ms`,
-    libob: `${fmt(lib.p99ms, 2)} ms`,
-    ratio: fmt(lib.p99ms / bare.p99ms, 2),
-    target: "≤ 1.5",
-  });
+function mib(m: Measured): string {
+  if (m.rssFirst === undefined) return "—";
+  const f = (b: number | undefined) => fmt((b ?? NaN) / 2 ** 20);
+  return `${f(m.rssFirst)} → ${f(m.rssLast)} (peak ${f(m.rssPeak)})`;
 }
 
-function openSocket(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.binaryType = "arraybuffer";
-    ws.onopen = () => resolve(ws);
-    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-  });
+function rpsCell(m: Measured): string {
+  if (m.rps === undefined) return m.note ?? "—";
+  return `${fmt(m.rps)}${m.errors > 0 ? ` (${fmt(m.errors)} errors)` : ""}`;
 }
 
-async function closeAll(sockets: WebSocket[]): Promise<void> {
-  await Promise.all(sockets.map((ws) =>
-    new Promise<void>((resolve) => {
-      if (ws.readyState === WebSocket.CLOSED) return resolve();
-      ws.onclose = () => resolve();
-      ws.close(1000);
-    })
-  ));
+function printTable(header: string[], rows: string[][]): void {
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`| ${header.map(() => "---").join(" | ")} |`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 }
 
-/** Round trips/s over `connections` sockets, each sending one request at a time. */
-async function wsRoundTrips(port: number, connections: number, seconds: number): Promise<number> {
-  const sockets = await Promise.all(
-    Array.from({ length: connections }, () => openSocket(`ws://127.0.0.1:${port}/`)),
-  );
-  let count = 0;
-  let running = true;
-  const loops = sockets.map((ws, i) =>
-    new Promise<void>((resolve) => {
-      let n = 0;
-      const send = () =>
-        ws.send(JSON.stringify({ action: "get_version", params: {}, echo: `${i}:${n++}` }));
-      ws.onmessage = (event) => {
-        const frame = JSON.parse(event.data as string);
-        if (frame.echo === undefined) return; // meta events
-        count++;
-        if (running) send();
-        else resolve();
-      };
-      send();
-    })
-  );
-  await new Promise((r) => setTimeout(r, 500)); // warm-up
-  const start = count;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const done = count - start;
-  const elapsed = (performance.now() - t0) / 1000;
-  running = false;
-  await Promise.all(loops);
-  await closeAll(sockets);
-  return done / elapsed;
-}
-
-async function wsScenario(): Promise<void> {
-  let bare, lib;
-  {
-    await using server = await startServer("bare-ws");
-    bare = await wsRoundTrips(server.port, 10, SECONDS);
-  }
-  {
-    await using server = await startServer("libob");
-    lib = await wsRoundTrips(server.port, 10, SECONDS);
-  }
-  rows.push({
-    scenario: "Forward WebSocket get_version, 10 connections",
-    bare: `${fmt(bare)} rt/s`,
-    libob: `${fmt(lib)} rt/s`,
-    ratio: fmt(lib / bare, 2),
-    target: "≥ 0.85",
-  });
-}
-
-async function post(port: number, body: unknown): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return await res.json();
-}
-
-async function fanOutScenario(): Promise<void> {
-  const EVENTS = quick ? 200 : 1000;
-  const CLIENTS = 100;
-  const received: number[][] = Array.from({ length: CLIENTS + 1 }, () => []);
-  let remaining = EVENTS * (CLIENTS + 1);
-  let finish!: () => void;
-  const finished = new Promise<void>((r) => finish = r);
-  const record = (i: number, frame: Record<string, unknown>) => {
-    if (frame.detail_type !== "bench.tick") return;
-    received[i]!.push(frame["bench.seq"] as number);
-    if (--remaining === 0) finish();
-  };
-  await using receiver = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (req) => {
-      record(CLIENTS, await req.json());
-      return new Response(null, { status: 204 });
-    },
-  );
-  await using server = await startServer("libob", {
-    BENCH_WEBHOOK_URL: `http://127.0.0.1:${receiver.addr.port}/`,
-  });
-  const sockets = await Promise.all(
-    Array.from({ length: CLIENTS }, () => openSocket(`ws://127.0.0.1:${server.port}/`)),
-  );
-  sockets.forEach((ws, i) => ws.onmessage = (e) => record(i, JSON.parse(e.data as string)));
-  const t0 = performance.now();
-  await post(server.port, { action: "bench.emit", params: { count: EVENTS } });
-  const timeout = new Promise<"timeout">((r) => {
-    const id = setTimeout(() => r("timeout"), 60_000);
-    finished.then(() => clearTimeout(id));
-  });
-  const outcome = await Promise.race([finished.then(() => "ok" as const), timeout]);
-  const seconds = (performance.now() - t0) / 1000;
-  const inOrder = received.every((seqs) => seqs.every((s, i) => s === i));
-  const complete = received.every((seqs) => seqs.length === EVENTS);
-  await closeAll(sockets);
-  rows.push({
-    scenario: `Fan-out: ${EVENTS} events to ${CLIENTS} WS + 1 webhook`,
-    bare: "—",
-    libob: `${fmt(EVENTS / seconds)} events/s (${
-      fmt((EVENTS * (CLIENTS + 1)) / seconds)
-    } deliveries/s)`,
-    ratio: "—",
-    target: `${outcome === "ok" && complete ? "all delivered" : "LOSS"}, ${
-      inOrder ? "in order" : "OUT OF ORDER"
-    }`,
-  });
-}
-
-async function webhookScenario(): Promise<void> {
-  const EVENTS = quick ? 500 : 3000;
-  await using server = await startServer("bare-http");
-  const url = `http://127.0.0.1:${server.port}/hook`;
-  const self = { platform: "bench", user_id: "bot" };
-  const event = () =>
-    createEvent({ type: "notice", detail_type: "friend_increase", self, user_id: "1" });
-  // Bare: a sequential keep-alive fetch POST loop.
-  let t0 = performance.now();
-  for (let i = 0; i < EVENTS; i++) {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(event()),
-    });
-    await res.body?.cancel();
-  }
-  const bare = EVENTS / ((performance.now() - t0) / 1000);
-  const connectionsBefore = Number(await (await fetch(`http://127.0.0.1:${server.port}/`)).text());
-  const router = createActionRouter({ handlers: {}, bots: () => [self] });
-  t0 = performance.now();
-  {
-    await using emitter = createWebhookEmitter(
-      router,
-      {
-        url,
-        impl: "libob-bench",
-        timeout: 0,
-        maxBacklog: EVENTS,
-      } as Parameters<typeof createWebhookEmitter>[1],
+function scenarios(transports: Transport[]): Scenario[] {
+  const only = flag("only")?.split(",");
+  return transports
+    .filter((t) => only === undefined || only.includes(t))
+    .flatMap((transport) =>
+      (["get_version", "send_message"] as const).map((action) => ({ transport, action }))
     );
-    for (let i = 0; i < EVENTS; i++) emitter.emit(event());
-  } // dispose drains
-  const lib = EVENTS / ((performance.now() - t0) / 1000);
-  const connectionsAfter = Number(await (await fetch(`http://127.0.0.1:${server.port}/`)).text());
-  rows.push({
-    scenario: `Webhook: ${EVENTS} sequential events to one receiver`,
-    bare: `${fmt(bare)} ev/s`,
-    libob: `${fmt(lib)} ev/s (${connectionsAfter - connectionsBefore} new TCP connection(s))`,
-    ratio: fmt(lib / bare, 2),
-    target: "≥ 0.7",
-  });
 }
 
-async function longPollScenario(): Promise<void> {
-  const ROUNDS = quick ? 50 : 200;
-  await using server = await startServer("libob");
-  const latencies: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const poll = post(server.port, { action: "get_latest_events", params: { timeout: 10 } });
-    await new Promise((r) => setTimeout(r, 5)); // let the poll reach the server and wait
-    await post(server.port, { action: "bench.emit", params: { count: 1 } });
-    const response = await poll as { data: Array<Record<string, number>> };
-    const now = performance.timeOrigin + performance.now();
-    const emitted = response.data[0]?.["bench.t"];
-    if (emitted !== undefined) latencies.push(now - emitted);
-  }
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  rows.push({
-    scenario: `Long poll: emit → get_latest_events returns (${ROUNDS} rounds)`,
-    bare: "—",
-    libob: `p50 ${fmt(p(0.5), 2)} ms, p99 ${fmt(p(0.99), 2)} ms`,
-    ratio: "—",
-    target: "p99 < 5 ms",
-  });
-}
-
-async function rssOf(port: number, libob: boolean): Promise<number> {
-  if (libob) {
-    return (await post(port, { action: "bench.rss", params: {} }) as { data: number }).data;
-  }
-  return Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
-}
-
-async function memoryScenario(): Promise<void> {
-  const CONNECTIONS = quick ? 200 : 1000;
-  const perConnection = async (kind: string) => {
-    await using server = await startServer(kind);
-    const libob = kind === "libob";
-    const before = await rssOf(server.port, libob);
-    const sockets: WebSocket[] = [];
-    for (let i = 0; i < CONNECTIONS; i += 50) {
-      sockets.push(
-        ...await Promise.all(
-          Array.from({ length: 50 }, () => openSocket(`ws://127.0.0.1:${server.port}/`)),
-        ),
-      );
+async function mainTable(): Promise<void> {
+  const rows: string[][] = [];
+  for (const scenario of scenarios(["json", "msgpack", "ws"])) {
+    const [bare, ...targets] = await measure(scenario, [BARE[scenario.transport], LIBOB, DEMO]);
+    for (const target of targets) {
+      rows.push([
+        scenarioName(scenario),
+        target.label,
+        rpsCell(target),
+        rpsCell(bare!),
+        fmt((target.rps ?? NaN) / (bare!.rps ?? NaN), 2),
+        mib(target),
+        mib(bare!),
+      ]);
     }
-    await new Promise((r) => setTimeout(r, 1000));
-    const after = await rssOf(server.port, libob);
-    await closeAll(sockets);
-    return (after - before) / CONNECTIONS;
-  };
-  const bare = await perConnection("bare-ws");
-  const lib = await perConnection("libob");
-  rows.push({
-    scenario: `Memory: RSS per idle forward WS connection (${CONNECTIONS})`,
-    bare: `${fmt(bare / 1024, 1)} KiB`,
-    libob: `${fmt(lib / 1024, 1)} KiB`,
-    ratio: fmt(lib / bare, 2),
-    target: "—",
-  });
+  }
+  console.log(`\n### libob against bare Deno (req/s: median of ${ROUNDS} rounds)\n`);
+  printTable([
+    "scenario",
+    "target",
+    "target req/s",
+    "bare req/s",
+    "ratio",
+    "target RSS MiB (first → last)",
+    "bare RSS MiB",
+  ], rows);
 }
 
-await ensureWrk();
-const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
-const scenarios: Record<string, () => Promise<void>> = {
-  http: async () => {
-    await httpScenario("json");
-    await httpScenario("msgpack");
-  },
-  ws: wsScenario,
-  fanout: fanOutScenario,
-  webhook: webhookScenario,
-  longpoll: longPollScenario,
-  memory: memoryScenario,
-};
-for (const [name, run] of Object.entries(scenarios)) {
-  if (only !== undefined && !only.split(",").includes(name)) continue;
-  try {
-    await run();
-  } catch (error) {
-    rows.push({ scenario: name, bare: "—", libob: `error: ${error}`, ratio: "—", target: "—" });
+async function peersTable(names: string[]): Promise<void> {
+  const peers = await preparePeers(names);
+  const specs = peers.flatMap((p) => "spec" in p ? [p.spec] : []);
+  const rows: string[][] = [];
+  for (const scenario of scenarios(["json", "ws"])) {
+    const results = await measure(scenario, [BARE[scenario.transport], LIBOB, ...specs]);
+    const bare = results[0]!;
+    for (const m of results) {
+      rows.push([
+        scenarioName(scenario),
+        m.label,
+        rpsCell(m),
+        fmt((m.rps ?? NaN) / (bare.rps ?? NaN), 2),
+        mib(m),
+      ]);
+    }
+    for (const p of peers) {
+      if ("skipped" in p) {
+        rows.push([scenarioName(scenario), p.name, `skipped: ${p.skipped}`, "—", "—"]);
+      }
+    }
+  }
+  console.log(`\n### OneBot 12 libraries side by side (req/s: median of ${ROUNDS} rounds)\n`);
+  printTable(["scenario", "server", "req/s", "× bare", "RSS MiB (first → last)"], rows);
+}
+
+if (Deno.args.includes("--help")) {
+  console.log(
+    "deno task load [--rounds N] [--duration S] [--connections C] [--only json,msgpack,ws]\n" +
+      "                [--pin] (servers on CPU 1, load generators on CPU 0)\n" +
+      "                [--quick] (--rounds 1 --duration 2)\n" +
+      `                [--peers[=${PEER_NAMES.join(",")}]] [--scale] [--all]`,
+  );
+  Deno.exit(0);
+}
+const all = Deno.args.includes("--all");
+const peers = flag("peers");
+const scale = all || Deno.args.includes("--scale");
+const main = all || (peers === undefined && !scale);
+if ((main || peers !== undefined || all) && !await ensureWrk()) {
+  console.error("wrk is needed for the HTTP scenarios: apt-get install -y wrk");
+  Deno.exit(1);
+}
+if (PIN) {
+  const pin = ["-a", "-p", "-c", CLIENT_CPUS!, String(Deno.pid)];
+  const { success } = await new Deno.Command("taskset", { args: pin, stdout: "null" }).output();
+  if (!success) {
+    console.error("--pin needs taskset (util-linux)");
+    Deno.exit(1);
   }
 }
-
+const started = performance.now();
+if (main) await mainTable();
+if (all || peers !== undefined) await peersTable(peers ? peers.split(",") : [...PEER_NAMES]);
+if (scale) await runScale();
 const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "?";
+const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 console.log(
-  `\nlibob load run — Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores (${cpu})\n`,
+  `\n\`deno task load ${Deno.args.join(" ")}\`: Deno ${Deno.version.deno}, ` +
+    `${navigator.hardwareConcurrency} cores (${cpu}), ` +
+    (main || peers !== undefined
+      ? `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} × ${SECONDS} s rounds${
+        PIN ? ", servers pinned to CPU 1 and clients to CPU 0" : ""
+      }; `
+      : "") +
+    `load average ${load} at the end; ` +
+    `${fmt((performance.now() - started) / 1000)} s in all`,
 );
-console.log("| scenario | bare Deno | libob | ratio | target |");
-console.log("| --- | --- | --- | --- | --- |");
-for (const r of rows) {
-  console.log(`| ${r.scenario} | ${r.bare} | ${r.libob} | ${r.ratio} | ${r.target} |`);
-}
