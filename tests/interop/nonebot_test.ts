@@ -168,6 +168,34 @@ async function sentAll(
   return texts;
 }
 
+/** A playground page that stays open (so the demo records frames) until disposed. */
+async function openPage(port: number): Promise<AsyncDisposable> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/playground/socket?access_token=${TOKEN}`);
+  const hello = Promise.withResolvers<void>();
+  const closed = Promise.withResolvers<void>();
+  socket.onmessage = (event) => {
+    if (JSON.parse(String(event.data)).type === "hello") hello.resolve();
+  };
+  socket.onerror = () => hello.reject(new Error("the playground socket failed"));
+  socket.onclose = () => {
+    hello.reject(new Error("the playground socket closed before hello"));
+    closed.resolve();
+  };
+  const page = {
+    async [Symbol.asyncDispose]() {
+      socket.close();
+      await closed.promise;
+    },
+  };
+  try {
+    await within(hello.promise, "the playground's hello", WAIT);
+  } catch (error) {
+    await page[Symbol.asyncDispose]();
+    throw error;
+  }
+  return page;
+}
+
 /** The frames the playground's page gets on opening its socket (`hello`). */
 async function playgroundFrames(port: number): Promise<Record<string, unknown>[]> {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/playground/socket?access_token=${TOKEN}`);
@@ -294,27 +322,12 @@ Deno.test({
   async fn() {
     await withBots(async (port, bots) => {
       await Promise.all([...bots].map(([run, bot]) => checkCalls(run, bot)));
-      // The demo saw each run's actions on its transport, in its encoding (the tap's record).
-      const frames = await playgroundFrames(port);
-      const selfInfo = (direction: string, type: string) =>
-        frames.filter((f) =>
-          f.direction === direction && f.type === type &&
-          (type === "action"
-            ? (f.data as { action?: unknown }).action === "get_self_info"
-            : (f.data as { data?: { user_name?: unknown } }).data?.user_name === "libob bot")
-        ).map((f) => `${f.connection} ${f.encoding}`).sort();
-      const expected = RUNS.map((run) =>
-        `${{ forward: "websocket", reverse: "websocket_reverse", http: "http" }[run.transport]} ${
-          run.msgpack ? "msgpack" : "json"
-        }`
-      ).sort();
-      expect(selfInfo("in", "action")).toEqual(expected);
-      expect(selfInfo("out", "response")).toEqual(expected);
-
       const labels = RUNS.map((run) => run.label);
       expect(await sentAll(port, GROUP, labels.map((label) => `hello (${label})`)))
         .toEqual(expect.arrayContaining(labels.map((label) => `hello (${label})`)));
 
+      // The playground records frames only while a page is open: one watches from here on.
+      await using _watcher = await openPage(port);
       await callDemo(port, TOKEN, "demo.simulate_message", { ...USER, message: "ping" });
       await Promise.all(
         [...bots].map(([run, bot]) =>
@@ -323,6 +336,27 @@ Deno.test({
       );
       const pongs = labels.map((label) => `pong (${label})`);
       expect(await sentAll(port, USER, pongs)).toEqual(expect.arrayContaining(pongs));
+      // The demo saw each run's pong on its transport, in its encoding (the tap's record).
+      const frames = await playgroundFrames(port);
+      const pongActions = frames.filter((f) =>
+        f.direction === "in" && f.type === "action" && JSON.stringify(f.data).includes("pong (")
+      );
+      // Their answers: a send_message result to the same peer, on the same connection.
+      const key = (f: Record<string, unknown>) => `${f.connection} ${f.peer} ${f.encoding}`;
+      const pongPeers = new Set(pongActions.map(key));
+      const pongAnswers = frames.filter((f) =>
+        f.direction === "out" && f.type === "response" && pongPeers.has(key(f)) &&
+        (f.data as { data?: { message_id?: unknown } }).data?.message_id !== undefined
+      );
+      const shown = (list: Record<string, unknown>[]) =>
+        list.map((f) => `${f.connection} ${f.encoding}`).sort();
+      const expected = RUNS.map((run) =>
+        `${{ forward: "websocket", reverse: "websocket_reverse", http: "http" }[run.transport]} ${
+          run.msgpack ? "msgpack" : "json"
+        }`
+      ).sort();
+      expect(shown(pongActions)).toEqual(expected);
+      expect(shown(pongAnswers)).toEqual(expected);
     });
   },
 });
