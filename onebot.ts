@@ -113,7 +113,7 @@ export interface OneBotWebhookOptions {
   tokenInQuery?: boolean;
   /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
   userAgent?: string;
-  /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
+  /** Events waiting for delivery; beyond it the oldest is dropped. `0` = unlimited. Default 1000. */
   maxBacklog?: number;
   /** Largest reply body read; a larger one is dropped unread, logged. Default 16 MiB. */
   maxReplySize?: number;
@@ -157,7 +157,7 @@ export interface OneBotReverseWebSocketOptions {
    * applications that require a bare `12` (alemonjs).
    */
   subprotocols?: readonly string[];
-  /** Non-meta events kept while disconnected (oldest dropped). Default 1000. */
+  /** Non-meta events kept while disconnected (oldest dropped); `0` = unlimited. Default 1000. */
   maxBacklog?: number;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
   maxFrameSize?: number;

@@ -15,6 +15,7 @@ import { readLimited } from "./_read_limited.ts";
 import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
+import { createBoundedQueue } from "../_queue.ts";
 import { redactedUrl, refusalReason, USER_AGENT } from "./_push_target.ts";
 
 /**
@@ -40,7 +41,11 @@ export interface WebhookOptions {
   timeout?: number;
   /** The `User-Agent` header (WH-03). Default `OneBot/12 libob/<version>`. */
   userAgent?: string;
-  /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
+  /**
+   * Events waiting for delivery; beyond it the oldest is dropped and counted.
+   * `0` means unlimited, as in every size option of libob: memory then
+   * grows for as long as the receiver is slower than the events. Default 1000.
+   */
   maxBacklog?: number;
   /**
    * Largest reply body read, in bytes. A larger reply (by its `Content-Length`,
@@ -163,7 +168,7 @@ export function createWebhookEmitter(
     throw new TypeError(`Cannot ${where}: heartbeat and tokenInQuery must be booleans`);
   }
   checkInteger(where, "timeout", timeout, 0);
-  checkInteger(where, "maxBacklog", maxBacklog, 1);
+  checkInteger(where, "maxBacklog", maxBacklog, 0);
   checkInteger(where, "maxReplySize", maxReplySize, 1);
   checkInteger(where, "drainTimeout", drainTimeout, 0);
   const accessToken = checkAccessToken(where, options.accessToken);
@@ -190,8 +195,7 @@ export function createWebhookEmitter(
   const peer = urlPeer(target);
 
   // Each event with its JSON text, made when first posted unless another sink made it already.
-  const queue: EncodedEvent[] = [];
-  let head = 0;
+  const queue = createBoundedQueue<EncodedEvent>(maxBacklog);
   let delivered = 0;
   let failedPosts = 0;
   let dropped = 0;
@@ -354,9 +358,7 @@ export function createWebhookEmitter(
   /** The one delivery loop; `draining` is set while it runs. */
   async function drain(): Promise<void> {
     await Promise.resolve(); // `draining` is assigned before the loop can finish
-    while (head < queue.length && !abort.signal.aborted) {
-      const item = queue[head]!;
-      queue[head++] = undefined as unknown as EncodedEvent; // release it for the GC
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
         await post(item);
       } catch (error) { // post handles every expected failure; this keeps the loop alive
@@ -367,9 +369,8 @@ export function createWebhookEmitter(
           error: describeError(error),
         });
       }
+      if (abort.signal.aborted) break;
     }
-    queue.length = 0;
-    head = 0;
     draining = undefined;
   }
 
@@ -388,19 +389,13 @@ export function createWebhookEmitter(
         return;
       }
       if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
-      if (queue.length - head >= maxBacklog) {
-        const oldest = queue[head]!;
-        queue[head++] = undefined as unknown as EncodedEvent;
+      const oldest = queue.push(item);
+      if (oldest !== undefined) {
         dropped++;
         log.warn(
           "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
           { url: shownUrl, maxBacklog, id: oldest.event.id },
         );
-      }
-      queue.push(item);
-      if (head > 1024 && head * 2 > queue.length) {
-        queue.splice(0, head); // a dead receiver must not grow the array forever
-        head = 0;
       }
       draining ??= drain();
     },
@@ -423,7 +418,7 @@ export function createWebhookEmitter(
       const outcome = await Promise.race([draining.then(() => "done" as const), expired]);
       clearTimeout(timer);
       if (outcome === "expired") {
-        const left = queue.length - head;
+        const left = queue.take(0).length;
         dropped += left;
         log.warn(
           "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",

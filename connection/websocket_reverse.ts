@@ -14,6 +14,7 @@ import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } fr
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
+import { createBoundedQueue } from "../_queue.ts";
 import { handshakeStatus, redactedUrl } from "./_push_target.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
@@ -70,7 +71,8 @@ export interface ReverseWebSocketOptions {
   /**
    * Non-meta events kept while disconnected, sent after the greeting of the
    * next connection; when full, the oldest is dropped and counted (logged
-   * on reconnect). `0` keeps none. Default 1000.
+   * on reconnect). `0` means unlimited, as in every size option of libob:
+   * memory then grows for as long as the application is away. Default 1000.
    */
   maxBacklog?: number;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
@@ -157,11 +159,7 @@ export function connectReverseWebSocket(
   const accessToken = checkAccessToken(where, options.accessToken);
   checkInteger(where, "reconnectInterval", reconnectInterval, 1);
   checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
-  if (!Number.isSafeInteger(maxBacklog) || maxBacklog < 0) {
-    throw new RangeError(
-      `Cannot ${where}: maxBacklog must be an integer >= 0: current value is ${maxBacklog}`,
-    );
-  }
+  checkInteger(where, "maxBacklog", maxBacklog, 0);
   const limits = checkLimits(where, options);
   const log = logger("websocket_reverse");
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
@@ -181,7 +179,7 @@ export function connectReverseWebSocket(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let socketClosed: Promise<void> = Promise.resolve();
   let disposed = false;
-  let backlog: Event[] = [];
+  const backlog = createBoundedQueue<Event>(maxBacklog);
   let dropped = 0;
 
   function scheduleConnect(): void {
@@ -227,8 +225,6 @@ export function connectReverseWebSocket(
         peer,
       });
       session = current;
-      const waited = backlog;
-      backlog = [];
       if (dropped > 0) {
         log.warn("Dropped {dropped} events while disconnected from {url}", {
           dropped,
@@ -236,12 +232,10 @@ export function connectReverseWebSocket(
         });
         dropped = 0;
       }
-      for (const [index, event] of waited.entries()) {
-        if (!current.send(event)) {
-          // Too slow already: keep the rest for the next connection.
-          backlog = waited.slice(index).concat(backlog).slice(-maxBacklog);
-          break;
-        }
+      // Too slow already: the rest waits for the next connection.
+      for (let event = backlog.peek(); event !== undefined; event = backlog.peek()) {
+        if (!current.send(event)) break;
+        backlog.shift();
       }
     });
     let failure = "";
@@ -304,22 +298,14 @@ export function connectReverseWebSocket(
         if (session.sendEncoded(text, event)) return;
       }
       if (event.type === "meta") return;
-      if (maxBacklog === 0) {
-        dropped++;
-        return;
-      }
-      if (backlog.length >= maxBacklog) {
-        backlog.shift();
-        dropped++;
-      }
-      backlog.push(event);
+      if (backlog.push(event) !== undefined) dropped++;
     },
     async [Symbol.asyncDispose]() {
       if (disposed) return;
       disposed = true;
       clearTimeout(timer);
       timer = undefined;
-      backlog = [];
+      backlog.take(0); // released
       if (session !== undefined) {
         await session.close(1000, "going away", CLOSE_TIMEOUT);
       } else if (socket !== undefined) {
