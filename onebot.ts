@@ -5,7 +5,7 @@
  * @module
  */
 
-import { logger } from "./_log.ts";
+import { logger, urlPeer } from "./_log.ts";
 import { withMetaActions } from "./action/meta.ts";
 import { lenientRouter } from "./action/_lenient.ts";
 import { createActionRouter, type ParamsValidator } from "./action/router.ts";
@@ -32,7 +32,7 @@ import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
 import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
 import { createFanOut } from "./connection/fan_out.ts";
-import { checkTap, type FrameTap, urlPeer } from "./connection/frame.ts";
+import { checkTap, type FrameTap } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
 import { createWebhookEmitter } from "./connection/webhook.ts";
 import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";

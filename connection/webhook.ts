@@ -8,15 +8,14 @@
 import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
-import { checkAccessToken } from "./auth.ts";
 import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { readLimited } from "./_read_limited.ts";
-import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
+import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
 import { createBoundedQueue } from "../_queue.ts";
-import { redactedUrl, refusalReason, USER_AGENT } from "./_push_target.ts";
+import { checkPushTarget, refusalReason, USER_AGENT } from "./_push_target.ts";
 
 /**
  * Options of {@linkcode createWebhookEmitter}.
@@ -145,33 +144,21 @@ export function createWebhookEmitter(
     maxReplySize = 16 * 1024 * 1024,
     drainTimeout = 5000,
     heartbeat = true,
-    tokenInQuery = false,
     userAgent = USER_AGENT,
   } = options;
-  if (typeof options.url !== "string" || !URL.canParse(options.url)) {
-    throw new TypeError(
-      `Cannot ${where}: url must be a URL: current value is ${redactUrl(String(options.url))}`,
-    );
-  }
-  const target = new URL(options.url);
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw new TypeError(
-      `Cannot ${where}: url must use http: or https:: current value is ${redactUrl(options.url)}`,
-    );
-  }
+  const target = checkPushTarget(where, options, ["http:", "https:"]);
   if (typeof impl !== "string" || impl === "") {
     throw new TypeError(
       `Cannot ${where}: impl must be a non-empty string: current value is ${impl}`,
     );
   }
-  if (typeof heartbeat !== "boolean" || typeof tokenInQuery !== "boolean") {
-    throw new TypeError(`Cannot ${where}: heartbeat and tokenInQuery must be booleans`);
+  if (typeof heartbeat !== "boolean") {
+    throw new TypeError(`Cannot ${where}: heartbeat must be a boolean`);
   }
   checkInteger(where, "timeout", timeout, 0);
   checkInteger(where, "maxBacklog", maxBacklog, 0);
   checkInteger(where, "maxReplySize", maxReplySize, 1);
   checkInteger(where, "drainTimeout", drainTimeout, 0);
-  const accessToken = checkAccessToken(where, options.accessToken);
   let headers: Headers;
   try {
     // Built once: an invalid impl or User-Agent fails here, not at every post.
@@ -184,15 +171,10 @@ export function createWebhookEmitter(
   } catch {
     throw new TypeError(`Cannot ${where}: impl and userAgent must be valid header values`);
   }
-  if (accessToken !== "") { // WH-06: the token untrimmed, in the URL only when asked
-    if (tokenInQuery) target.searchParams.set("access_token", accessToken);
-    else headers.set("Authorization", `Bearer ${accessToken}`);
-  }
-  const url = target.href;
-  const shownUrl = redactedUrl(target);
+  if (target.authorization !== undefined) headers.set("Authorization", target.authorization);
+  const { url, shown: shownUrl, peer } = target;
   const log = logger("webhook");
   const tap = guardTap(where, options.tap, log, "http_webhook");
-  const peer = urlPeer(target);
 
   // Each event with its JSON text, made when first posted unless another sink made it already.
   const queue = createBoundedQueue<EncodedEvent>(maxBacklog);

@@ -7,15 +7,14 @@
 import { logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
-import { checkAccessToken } from "./auth.ts";
-import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
+import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
 import { createBoundedQueue } from "../_queue.ts";
-import { handshakeStatus, redactedUrl } from "./_push_target.ts";
+import { checkPushTarget, handshakeStatus } from "./_push_target.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -142,12 +141,11 @@ export function connectReverseWebSocket(
   const {
     impl,
     greeting,
-    tokenInQuery = false,
     reconnectInterval = 5000,
     handshakeTimeout = 10_000,
     maxBacklog = 1000,
   } = options;
-  const target = checkUrl(where, options.url);
+  const target = checkPushTarget(where, options, ["ws:", "wss:"]);
   if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
     throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
   }
@@ -156,22 +154,17 @@ export function connectReverseWebSocket(
       `Cannot ${where}: userAgent is not supported: Deno's WebSocket always sends its own User-Agent, and a second one makes strict servers refuse the handshake`,
     );
   }
-  const accessToken = checkAccessToken(where, options.accessToken);
   checkInteger(where, "reconnectInterval", reconnectInterval, 1);
   checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
   checkInteger(where, "maxBacklog", maxBacklog, 0);
   const limits = checkLimits(where, options);
   const log = logger("websocket_reverse");
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
-  const peer = urlPeer(target);
-  const logUrl = redactedUrl(target);
+  const { url, shown: logUrl, peer } = target;
   // No User-Agent: Deno's own is the one line (see the JSDoc).
-  const headers: Record<string, string> = {};
-  if (accessToken !== "") {
-    if (tokenInQuery) target.searchParams.set("access_token", accessToken);
-    else headers.Authorization = `Bearer ${accessToken}`;
-  }
-  const url = target.href;
+  const headers: Record<string, string> = target.authorization === undefined
+    ? {}
+    : { Authorization: target.authorization };
   const protocols = checkSubprotocols(where, options.subprotocols ?? [`12.${impl}`]);
 
   let socket: WebSocket | undefined;
@@ -330,21 +323,4 @@ function checkSubprotocols(where: string, subprotocols: readonly unknown[]): str
     );
   }
   return list as string[];
-}
-
-function checkUrl(where: string, url: unknown): URL {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === "string" ? new URL(url) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")) {
-    throw new TypeError(
-      `Cannot ${where}: url must be a ws: or wss: URL: current value is ${
-        typeof url === "string" ? redactUrl(url) : url
-      }`,
-    );
-  }
-  return parsed;
 }
