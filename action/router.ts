@@ -4,6 +4,7 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import { logger } from "../_log.ts";
 import type { BotSelf } from "../event/types.ts";
 import { echoOf, parseActionRequest } from "./parse_request.ts";
@@ -324,9 +325,4 @@ function deeperThan(value: unknown, limit: number): boolean {
     }
   }
   return false;
-}
-
-/** Keeps peer-chosen strings short in messages and logs. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import * as v from "valibot";
 import {
   createMessageValidator,
@@ -347,9 +348,4 @@ function knownKeysOf(
     return (params) => byValue.get(params[key]);
   }
   return () => undefined;
-}
-
-/** Keeps peer-chosen strings short in messages. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

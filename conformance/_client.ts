@@ -9,7 +9,7 @@
  */
 
 import { decodeMsgpack, encodeMsgpack } from "../connection/codec.ts";
-import { readLimited } from "../connection/_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
 
 /** The largest HTTP body the checker reads from the implementation (64 MiB). */
 export const MAX_HTTP_BODY = 64 * 1024 * 1024;

@@ -9,7 +9,7 @@
 
 import { redactUrl, urlPeer } from "../_log.ts";
 import { LIBOB_VERSION } from "../version.ts";
-import { readLimited } from "./_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
 import { checkAccessToken } from "./auth.ts";
 
 /**

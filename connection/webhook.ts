@@ -10,7 +10,7 @@ import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
-import { readLimited } from "./_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
 import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { clip, describe } from "../_text.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import type { Failure } from "../action/types.ts";
@@ -283,28 +284,4 @@ function checkNames(option: string, names: unknown): string[] {
     );
   }
   return names;
-}
-
-/** A short description of a peer value for failure messages. */
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(clip(value));
-    case "number":
-    case "boolean":
-      return String(value);
-    case "undefined":
-      return "undefined";
-    case "object":
-      return "an object";
-    default:
-      return typeof value;
-  }
-}
-
-/** Keeps peer-chosen strings short in messages. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

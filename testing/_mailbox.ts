@@ -108,7 +108,11 @@ export function createMailbox(owner: string): Mailbox {
     const { promise, resolve, reject } = Promise.withResolvers<Event>();
     const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
       waiters.delete(waiter);
-      reject(new Error(`${owner}: no ${describe(predicate)} within ${timeout} ms${unreadNote()}`));
+      reject(
+        new Error(
+          `${owner}: no ${describePredicate(predicate)} within ${timeout} ms${unreadNote()}`,
+        ),
+      );
     }, timeout);
     const waiter: Waiter = {
       accepts,
@@ -182,7 +186,7 @@ function isNotMeta(event: Event): boolean {
 }
 
 /** The predicate in words: its name, or its source cut short. */
-function describe(predicate: EventPredicate | undefined): string {
+function describePredicate(predicate: EventPredicate | undefined): string {
   if (predicate === undefined) return "non-meta event";
   if (predicate.name !== "" && predicate.name !== "predicate") {
     return `event matching ${predicate.name}`;
