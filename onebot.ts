@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkInteger } from "./_check.ts";
 import { logger, urlPeer } from "./_log.ts";
 import { withMetaActions } from "./action/meta.ts";
 import { lenientRouter } from "./action/_lenient.ts";
@@ -534,13 +535,9 @@ export function createOneBot<
       );
     }
   }
-  if (
-    heartbeat !== false && (!Number.isSafeInteger(heartbeat.interval) || heartbeat.interval <= 0)
-  ) {
-    // Checked before any connection starts, so a bad option leaves no socket or timer behind.
-    throw new RangeError(
-      `Cannot create OneBot: heartbeat.interval must be an integer > 0 (ms): current value is ${heartbeat.interval}`,
-    );
+  // Checked before any connection starts, so a bad option leaves no socket or timer behind.
+  if (heartbeat !== false) {
+    checkInteger("create OneBot", "heartbeat.interval", heartbeat.interval, 1);
   }
   const strictEvents = options.strictEvents ?? true;
   if (typeof strictEvents !== "boolean") {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkInteger } from "../_check.ts";
 import { clip } from "../_text.ts";
 import { logger } from "../_log.ts";
 import type { BotSelf } from "../event/types.ts";
@@ -157,11 +158,7 @@ export interface ActionRouterOptions {
  */
 export function createActionRouter(options: ActionRouterOptions): ActionRouter {
   const { handlers, bots, metaActions = META_ACTIONS, validators = {}, maxDepth = 64 } = options;
-  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
-    throw new RangeError(
-      `Cannot create action router: maxDepth must be an integer > 0: current value is ${maxDepth}`,
-    );
-  }
+  checkInteger("create action router", "maxDepth", maxDepth, 1);
   const { mapError } = options;
   if (mapError !== undefined && typeof mapError !== "function") {
     throw new TypeError(
