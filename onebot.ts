@@ -27,7 +27,7 @@ import { eventProblem } from "./event/create.ts";
 import { isExtensionName, NAME_REGEXP } from "./event/extension.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
 import { createPipeGroup, type EventPipe } from "./event/pipe.ts";
-import type { SegmentSupport } from "./event/segment_validate.ts";
+import type { SegmentSupport } from "./action/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";

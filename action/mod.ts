@@ -14,6 +14,11 @@ export {
 } from "./compose.ts";
 export { type MetaInfo, withMetaActions } from "./meta.ts";
 export { echoOf, parseActionRequest } from "./parse_request.ts";
+export {
+  createMessageValidator,
+  type MessageValidator,
+  type SegmentSupport,
+} from "./segment_validate.ts";
 export { failed, isActionResult, isFailure, ok } from "./result.ts";
 export {
   isExecutionErrorRetcode,

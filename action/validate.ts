@@ -12,7 +12,7 @@ import {
   createMessageValidator,
   type MessageValidator,
   type SegmentSupport,
-} from "../event/segment_validate.ts";
+} from "./segment_validate.ts";
 import { failed, isFailure } from "./result.ts";
 import { RETCODE } from "./retcode.ts";
 import type { ParamsValidator } from "./router.ts";
