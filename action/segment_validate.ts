@@ -11,7 +11,6 @@ import { RETCODE } from "./retcode.ts";
 import type { Failure } from "./types.ts";
 import { isExtensionName } from "../event/extension.ts";
 import {
-  type AnySegment,
   isSegment,
   type Message,
   type SegmentType,
