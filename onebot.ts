@@ -7,6 +7,8 @@
 
 import { checkInteger } from "./_check.ts";
 import { logger, urlPeer } from "./_log.ts";
+import { mergeHandlers } from "./action/compose.ts";
+import { createLatestEventsHandler, GET_LATEST_EVENTS } from "./action/latest_events.ts";
 import { withMetaActions } from "./action/meta.ts";
 import { lenientRouter } from "./action/_lenient.ts";
 import { createActionRouter, type ParamsValidator } from "./action/router.ts";
@@ -303,9 +305,8 @@ export interface OneBotCompatOptions {
    * clients send an integer) and answer it with that same value, instead of
    * 10001 without `echo`. Outside the spec: `echo` is a string (§2.2), and
    * the conformance checker fails a response whose `echo` is not one
-   * (RESP-03). An object or array `echo` still answers 10001. HTTP's
-   * `get_latest_events` is served before the router and stays spec-exact,
-   * as does the 36000 answer of an overloaded WebSocket (no such `echo`).
+   * (RESP-03). An object or array `echo` still answers 10001, and the
+   * 36000 answer of an overloaded WebSocket stays spec-exact (no such `echo`).
    * Default `false`.
    */
   nonStringEcho?: boolean;
@@ -314,8 +315,7 @@ export interface OneBotCompatOptions {
    * (some clients fill every field of a union type with `null`). Outside the
    * spec: `null` is not a value of an optional string or number param, and
    * by default it answers 10003. A required param sent as `null` still
-   * answers 10003, as missing. HTTP's `get_latest_events` stays
-   * spec-exact. Default `false`.
+   * answers 10003, as missing. Default `false`.
    */
   nullParams?: boolean;
 }
@@ -573,9 +573,26 @@ export function createOneBot<
     options.validators ?? {},
     options.actions,
   );
+  const http = options.http ?? {};
+  const buffer = http !== false && (http.eventEnabled ?? true)
+    ? createEventBuffer({
+      size: http.eventBufferSize ?? 1000,
+      ...(http.maxPollers === undefined ? {} : { maxWaiters: http.maxPollers }),
+    })
+    : undefined;
+  // HTTP-12: the buffer's action, answering 10002 over the other connections.
+  const latestEvents = buffer === undefined || http === false ? {} : {
+    [GET_LATEST_EVENTS]: createLatestEventsHandler(
+      buffer,
+      http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout },
+    ),
+  };
   const router = lenientRouter(
     createActionRouter({
-      handlers: withMetaActions(actions.handlers, { version, status }),
+      handlers: withMetaActions(mergeHandlers(actions.handlers, latestEvents), {
+        version,
+        status,
+      }),
       bots: () => selves,
       ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
       ...(options.mapError === undefined ? {} : { mapError: options.mapError }),
@@ -591,19 +608,10 @@ export function createOneBot<
   );
   const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
 
-  const http = options.http ?? {};
-  const buffer = http !== false && (http.eventEnabled ?? true)
-    ? createEventBuffer({
-      size: http.eventBufferSize ?? 1000,
-      ...(http.maxPollers === undefined ? {} : { maxWaiters: http.maxPollers }),
-    })
-    : undefined;
   const handleHttp = http === false ? notFound : createHttpHandler(router, {
     accessToken: http.accessToken ?? accessToken,
     ...originsOption(http.allowedOrigins ?? options.allowedOrigins),
-    ...(buffer === undefined ? {} : { events: buffer }),
     ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
-    ...(http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout }),
     ...tapOption,
   });
   const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {

@@ -12,6 +12,7 @@ export {
   mergeHandlers,
   wrapHandlers,
 } from "./compose.ts";
+export { createLatestEventsHandler, type LatestEventsOptions } from "./latest_events.ts";
 export { type MetaInfo, withMetaActions } from "./meta.ts";
 export { echoOf, parseActionRequest } from "./parse_request.ts";
 export {

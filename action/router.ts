@@ -8,6 +8,7 @@ import { checkInteger } from "../_check.ts";
 import { clip } from "../_text.ts";
 import { logger } from "../_log.ts";
 import type { BotSelf } from "../event/types.ts";
+import { GET_LATEST_EVENTS } from "./latest_events.ts";
 import { echoOf, parseActionRequest } from "./parse_request.ts";
 import { failed, isActionResult, isFailure } from "./result.ts";
 import { RETCODE } from "./retcode.ts";
@@ -33,7 +34,7 @@ import type {
  * ```
  */
 export const META_ACTIONS: ReadonlySet<string> = new Set([
-  "get_latest_events",
+  GET_LATEST_EVENTS,
   "get_supported_actions",
   "get_status",
   "get_version",
@@ -216,6 +217,7 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     let params: unknown = parsed.params;
     const validate = Object.hasOwn(validators, action) ? validators[action] : undefined;
     const context: ActionContext = { connection: connection.connection, self };
+    if (connection.signal !== undefined) context.signal = connection.signal;
     try {
       if (validate !== undefined) {
         params = validate(parsed.params);
