@@ -5,17 +5,16 @@
  * @module
  */
 
-import { logger, redactUrl } from "../_log.ts";
+import { logger } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
-import type { Event } from "../event/types.ts";
-import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { type EncodedEvent, encodeOnce, MEDIA_TYPE } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
-import { readLimited } from "../_read_limited.ts";
 import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
 import { createBoundedQueue } from "../_queue.ts";
-import { checkPushTarget, refusalReason, USER_AGENT } from "./_push_target.ts";
+import { checkPushTarget, USER_AGENT } from "./_push_target.ts";
+import { describeError, type PostContext, postEvent } from "./_webhook_post.ts";
 
 /**
  * Options of {@linkcode createWebhookEmitter}.
@@ -159,192 +158,38 @@ export function createWebhookEmitter(
   checkInteger(where, "maxBacklog", maxBacklog, 0);
   checkInteger(where, "maxReplySize", maxReplySize, 1);
   checkInteger(where, "drainTimeout", drainTimeout, 0);
-  let headers: Headers;
-  try {
-    // Built once: an invalid impl or User-Agent fails here, not at every post.
-    headers = new Headers({
-      "Content-Type": MEDIA_TYPE.json, // WH-02, WH-07
-      "User-Agent": userAgent, // WH-03
-      "X-OneBot-Version": "12", // WH-04
-      "X-Impl": impl, // WH-05
-    });
-  } catch {
-    throw new TypeError(`Cannot ${where}: impl and userAgent must be valid header values`);
-  }
-  if (target.authorization !== undefined) headers.set("Authorization", target.authorization);
+  const headers = postHeaders(where, impl, userAgent, target.authorization);
   const { url, shown: shownUrl, peer } = target;
   const log = logger("webhook");
   const tap = guardTap(where, options.tap, log, "http_webhook");
 
   // Each event with its JSON text, made when first posted unless another sink made it already.
   const queue = createBoundedQueue<EncodedEvent>(maxBacklog);
-  let delivered = 0;
-  let failedPosts = 0;
-  let dropped = 0;
+  const counts = { delivered: 0, failed: 0, dropped: 0 };
   let draining: Promise<void> | undefined;
   let closed = false;
   const abort = new AbortController();
-
-  async function post({ event, json }: EncodedEvent): Promise<void> {
-    const body = json();
-    if (body === undefined) {
-      dropped++;
-      return;
-    }
-    tap?.({
-      direction: "out",
-      type: "event",
-      connection: "http_webhook",
-      peer,
-      encoding: "json",
-      data: event,
-    });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers,
-        redirect: "manual", // a redirect is a failed push (WH-13), not a second POST elsewhere
-        body,
-        signal: timeout > 0
-          ? AbortSignal.any([abort.signal, AbortSignal.timeout(timeout)])
-          : abort.signal,
-      });
-    } catch (error) {
-      failedPosts++;
-      // Deno's fetch error carries the full URL in its cause: log a redacted text only.
-      log.warn("Webhook {url} failed for event {id}: {error}", {
-        url: shownUrl,
-        id: event.id,
-        error: describeError(error),
-      });
-      return;
-    }
-    if (response.status === 204) {
-      delivered++;
-      await cancelBody(response);
-      return;
-    }
-    if (response.status !== 200) { // WH-13
-      failedPosts++;
-      // The peer's reason, when it is short text, is what makes a refusal obvious in the log.
-      const reason = await refusalReason(response);
-      log.warn(
-        reason === undefined
-          ? "Webhook {url} answered {status} for event {id}"
-          : "Webhook {url} answered {status} for event {id}: {reason}",
-        { url: shownUrl, status: response.status, id: event.id, reason },
-      );
-      return;
-    }
-    delivered++;
-    const bytes = await readReply(response, event);
-    if (bytes !== undefined) await runReply(response, bytes);
-  }
-
-  /** A 200 reply's body, read up to `maxReplySize` bytes; `undefined` when it is not read. */
-  async function readReply(response: Response, event: Event): Promise<Uint8Array | undefined> {
-    const length = response.headers.get("content-length");
-    let size = length !== null && /^\d+$/.test(length) ? Number(length) : 0;
-    try {
-      if (size <= maxReplySize) {
-        const read = response.body === null
-          ? { bytes: new Uint8Array() }
-          : await readLimited(response.body, maxReplySize);
-        if ("bytes" in read) return read.bytes;
-        size = read.exceeded;
-      } else {
-        await cancelBody(response);
-      }
-    } catch (error) {
-      log.warn("Webhook {url}: the reply body could not be read: {error}", {
-        url: shownUrl,
-        error: describeError(error),
-      });
-      return undefined;
-    }
-    log.warn(
-      "Webhook {url}: the reply to event {id} is larger than {maxReplySize} bytes " +
-        "({size} or more): dropped unread, its actions not run",
-      { url: shownUrl, id: event.id, maxReplySize, size },
-    );
-    return undefined;
-  }
-
-  /** WH-10..14: a 200 reply may carry a list of actions to run in order. */
-  async function runReply(response: Response, bytes: Uint8Array): Promise<void> {
-    if (bytes.byteLength === 0) return;
-    const encoding = encodingOf(response.headers.get("content-type"));
-    if (encoding === undefined) {
-      log.error("Webhook {url}: unsupported reply Content-Type {type}", {
-        url: shownUrl,
-        type: response.headers.get("content-type"),
-      });
-      return;
-    }
-    let actions: unknown;
-    try {
-      actions = decode(bytes, encoding);
-    } catch {
-      log.error("Webhook {url}: the reply is not valid {encoding}", { url: shownUrl, encoding });
-      return;
-    }
-    if (!Array.isArray(actions)) {
-      log.error("Webhook {url}: the reply is not a list of action requests", { url: shownUrl });
-      return;
-    }
-    for (const [index, request] of actions.entries()) {
-      if (abort.signal.aborted) {
-        log.warn("Webhook {url}: {left} returned action(s) skipped at dispose", {
-          url: shownUrl,
-          left: actions.length - index,
-        });
-        return;
-      }
-      tap?.({
-        direction: "in",
-        type: "action",
-        connection: "http_webhook",
-        peer,
-        encoding,
-        data: request,
-      });
-      let result;
-      try {
-        result = await router(request, { connection: "http_webhook" });
-      } catch (error) { // a router never throws, but a hand-written one might
-        log.error("Webhook {url}: a returned action threw: {error}", {
-          url: shownUrl,
-          error: describeError(error),
-        });
-        continue;
-      }
-      tap?.({
-        direction: "out",
-        type: "response",
-        connection: "http_webhook",
-        peer,
-        encoding,
-        data: result,
-      });
-      if (result.status === "failed") {
-        log.warn("Webhook {url}: a returned action failed with {retcode}: {message}", {
-          url: shownUrl,
-          retcode: result.retcode,
-          message: result.message,
-        });
-      }
-    }
-  }
+  const context: PostContext = {
+    url,
+    headers,
+    timeout,
+    router,
+    log,
+    shownUrl,
+    peer,
+    tap,
+    maxReplySize,
+    signal: abort.signal,
+  };
 
   /** The one delivery loop; `draining` is set while it runs. */
   async function drain(): Promise<void> {
     await Promise.resolve(); // `draining` is assigned before the loop can finish
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
-        await post(item);
-      } catch (error) { // post handles every expected failure; this keeps the loop alive
-        failedPosts++;
+        counts[await postEvent(context, item)]++;
+      } catch (error) { // postEvent handles every expected failure; this keeps the loop alive
+        counts.failed++;
         log.error("Webhook {url}: unexpected error for event {id}: {error}", {
           url: shownUrl,
           id: item.event.id,
@@ -363,7 +208,7 @@ export function createWebhookEmitter(
     [EMIT_ENCODED](item) {
       const { event } = item;
       if (closed) {
-        dropped++;
+        counts.dropped++;
         log.warn("Webhook {url}: event {id} emitted after dispose was dropped", {
           url: shownUrl,
           id: event.id,
@@ -373,7 +218,7 @@ export function createWebhookEmitter(
       if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
       const oldest = queue.push(item);
       if (oldest !== undefined) {
-        dropped++;
+        counts.dropped++;
         log.warn(
           "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
           { url: shownUrl, maxBacklog, id: oldest.event.id },
@@ -382,57 +227,62 @@ export function createWebhookEmitter(
       draining ??= drain();
     },
     get delivered() {
-      return delivered;
+      return counts.delivered;
     },
     get failed() {
-      return failedPosts;
+      return counts.failed;
     },
     get dropped() {
-      return dropped;
+      return counts.dropped;
     },
     async [Symbol.asyncDispose]() {
       closed = true;
       if (draining === undefined) return;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<"expired">((resolve) => {
-        timer = setTimeout(() => resolve("expired"), drainTimeout);
-      });
-      const outcome = await Promise.race([draining.then(() => "done" as const), expired]);
-      clearTimeout(timer);
-      if (outcome === "expired") {
-        const left = queue.take(0).length;
-        dropped += left;
-        log.warn(
-          "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
-          {
-            url: shownUrl,
-            left,
-            drainTimeout,
-          },
-        );
-        abort.abort();
-        await draining;
-      }
+      if (await settlesWithin(draining, drainTimeout)) return;
+      const left = queue.take(0).length;
+      counts.dropped += left;
+      log.warn(
+        "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
+        { url: shownUrl, left, drainTimeout },
+      );
+      abort.abort();
+      await draining;
     },
   };
   return webhook;
 }
 
-/** Consumes nothing more of a reply: cancelling frees the keep-alive connection. */
-async function cancelBody(response: Response): Promise<void> {
+/** The headers of every post, built once: an invalid impl or User-Agent fails here. */
+function postHeaders(
+  where: string,
+  impl: string,
+  userAgent: string,
+  authorization: string | undefined,
+): Headers {
+  let headers: Headers;
   try {
-    await response.body?.cancel();
+    headers = new Headers({
+      "Content-Type": MEDIA_TYPE.json, // WH-02, WH-07
+      "User-Agent": userAgent, // WH-03
+      "X-OneBot-Version": "12", // WH-04
+      "X-Impl": impl, // WH-05
+    });
   } catch {
-    // the connection is already gone
+    throw new TypeError(`Cannot ${where}: impl and userAgent must be valid header values`);
   }
+  if (authorization !== undefined) headers.set("Authorization", authorization); // WH-06
+  return headers;
 }
 
-/** An error as redacted text, causes included (they may name the URL with its token). */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let e = error, depth = 0; e !== undefined && depth < 4; depth++) {
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-    e = e instanceof Error ? e.cause : undefined;
+/** Whether `promise` settles within `ms` milliseconds; no timer is left behind. */
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
   }
-  return redactUrl(parts.join(" (cause: ") + ")".repeat(parts.length - 1));
 }
