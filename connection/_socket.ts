@@ -15,12 +15,13 @@ import { echoOf } from "../action/parse_request.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
-import type { ActionResponse, ActionRouter } from "../action/types.ts";
+import type { ActionResponse, ActionRouter, Failure } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import type { FrameTap } from "./frame.ts";
 import type { Greeting } from "./types.ts";
 import { decode, encodeEvent, encodeResponse, type Encoding } from "./codec.ts";
 import { checkInteger } from "../_check.ts";
+import { raceTimeout, TIMED_OUT } from "../_time.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
 export const DEFAULT_MAX_FRAME_SIZE: number = 16 * 1024 * 1024;
@@ -110,6 +111,39 @@ export interface Session {
 }
 
 type Frame = string | Uint8Array<ArrayBuffer>;
+
+/**
+ * A frame's request, decoded: WS-06..08, text frames are JSON and binary
+ * frames MessagePack. A frame over `maxFrameSize` bytes or not valid in its
+ * encoding is a 10001 failure (WS-09: answered, never a reason to close);
+ * another kind of data is `undefined`.
+ */
+function decodeFrame(
+  data: unknown,
+  maxFrameSize: number,
+): { value: unknown; encoding: Encoding } | { failure: Failure; encoding: Encoding } | undefined {
+  let input: string | Uint8Array;
+  let size: number;
+  if (typeof data === "string") {
+    input = data;
+    size = utf8Length(data, maxFrameSize);
+  } else if (data instanceof ArrayBuffer) {
+    input = new Uint8Array(data);
+    size = data.byteLength;
+  } else {
+    return undefined;
+  }
+  const encoding: Encoding = typeof input === "string" ? "json" : "msgpack";
+  if (size > maxFrameSize) {
+    const message = `the frame is larger than ${maxFrameSize} bytes`;
+    return { failure: failed(RETCODE.BAD_REQUEST, message), encoding };
+  }
+  try {
+    return { value: decode(input, encoding), encoding };
+  } catch {
+    return { failure: failed(RETCODE.BAD_REQUEST, `the frame is not valid ${encoding}`), encoding };
+  }
+}
 
 /**
  * Starts a session on a socket that is CONNECTING or OPEN. The greeting is
@@ -229,40 +263,13 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
 
   function onFrame(data: unknown): void {
     if (isDone()) return;
-    let input: string | Uint8Array;
-    let size: number;
-    if (typeof data === "string") {
-      input = data;
-      size = utf8Length(data, limits.maxFrameSize);
-    } else if (data instanceof ArrayBuffer) {
-      input = new Uint8Array(data);
-      size = data.byteLength;
-    } else {
+    const frame = decodeFrame(data, limits.maxFrameSize);
+    if (frame === undefined) return;
+    if ("failure" in frame) {
+      reply(toResponse(frame.failure, undefined), frame.encoding);
       return;
     }
-    // WS-06..08: text frames are JSON, binary frames MessagePack.
-    const encoding: Encoding = typeof input === "string" ? "json" : "msgpack";
-    if (size > limits.maxFrameSize) {
-      reply(
-        toResponse(
-          failed(RETCODE.BAD_REQUEST, `the frame is larger than ${limits.maxFrameSize} bytes`),
-          undefined,
-        ),
-        encoding,
-      );
-      return;
-    }
-    let value: unknown;
-    try {
-      value = decode(input, encoding);
-    } catch {
-      // WS-09: a malformed frame is answered, never a reason to close.
-      reply(
-        toResponse(failed(RETCODE.BAD_REQUEST, `the frame is not valid ${encoding}`), undefined),
-        encoding,
-      );
-      return;
-    }
+    const { value, encoding } = frame;
     tap?.({ direction: "in", type: "action", connection, peer, encoding, data: value });
     if (running < limits.maxInFlight) {
       run(value, encoding);
@@ -316,13 +323,7 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     closed: closed.promise,
     async close(code, reason, timeout) {
       if (socket.readyState !== WebSocket.CLOSED) closeSocket(code, reason);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<"expired">((resolve) => {
-        timer = setTimeout(() => resolve("expired"), timeout);
-      });
-      const outcome = await Promise.race([closed.promise, expired]);
-      clearTimeout(timer);
-      if (outcome === "expired") {
+      if (await raceTimeout(closed.promise, timeout) === TIMED_OUT) {
         log.warn("A {connection} peer did not complete the closing handshake in {timeout} ms", {
           connection,
           timeout,

@@ -17,6 +17,7 @@ import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import { checkInteger } from "../_check.ts";
+import { raceTimeout, TIMED_OUT } from "../_time.ts";
 
 /**
  * A Web-standard request handler, usable as `Deno.serve`'s handler or a
@@ -136,7 +137,9 @@ export function createHttpHandler(
     tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
     const abort = new AbortController();
     const response = router(value, { connection: "http", signal: abort.signal });
-    return await settledSoon(response) ?? { response, abort };
+    // Ready within this turn of the event loop: every action that does not wait.
+    const ready = await raceTimeout(response, 0);
+    return ready === TIMED_OUT ? { response, abort } : ready;
   }
 
   /** Taps, logs and encodes the response. */
@@ -216,22 +219,6 @@ function isRootPath(url: string): boolean {
 interface Pending {
   response: Promise<ActionResponse>;
   abort: AbortController;
-}
-
-/**
- * The response when it is ready within this turn of the event loop (every
- * action that does not wait), else `undefined`.
- */
-async function settledSoon(response: Promise<ActionResponse>): Promise<ActionResponse | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const later = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), 0);
-  });
-  try {
-    return await Promise.race([response, later]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
+import { raceTimeout, TIMED_OUT } from "../_time.ts";
 import { createBoundedQueue } from "../_queue.ts";
 import { checkPushTarget, USER_AGENT } from "./_push_target.ts";
 import { describeError, type PostContext, postEvent } from "./_webhook_post.ts";
@@ -238,7 +239,7 @@ export function createWebhookEmitter(
     async [Symbol.asyncDispose]() {
       closed = true;
       if (draining === undefined) return;
-      if (await settlesWithin(draining, drainTimeout)) return;
+      if (await raceTimeout(draining, drainTimeout) !== TIMED_OUT) return;
       const left = queue.take(0).length;
       counts.dropped += left;
       log.warn(
@@ -272,17 +273,4 @@ function postHeaders(
   }
   if (authorization !== undefined) headers.set("Authorization", authorization); // WH-06
   return headers;
-}
-
-/** Whether `promise` settles within `ms` milliseconds; no timer is left behind. */
-async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -17,6 +17,7 @@ import {
   MEDIA_TYPE,
 } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
+import { within } from "../_time.ts";
 import {
   createMailbox,
   DEFAULT_TIMEOUT,
@@ -185,19 +186,6 @@ function request(action: string, params: unknown, options: TestClientCallOptions
 function isEvent(value: unknown): value is Event {
   return typeof value === "object" && value !== null && "detail_type" in value &&
     !("retcode" in value);
-}
-
-/** Resolves like `promise`, or rejects with `message` after `ms`; the timer is always cleared. */
-async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function waits(mailbox: Mailbox, pump?: () => void) {
