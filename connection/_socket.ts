@@ -145,22 +145,28 @@ function decodeFrame(
   }
 }
 
+/** The sending side of a session: frames queued while CONNECTING, a too-slow peer closed. */
+interface Outbox {
+  /** Sends or queues one frame; `false` when it will not be sent. */
+  write(frame: Frame): boolean;
+  /** Whether the socket is closing or closed (or will be closed on open). */
+  isDone(): boolean;
+  /** Closes the socket, at once or when it opens; what is queued is dropped. */
+  closeSocket(code: number, reason: string): void;
+}
+
 /**
- * Starts a session on a socket that is CONNECTING or OPEN. The greeting is
- * queued synchronously, before the caller can hand the session any event,
- * so `meta.connect` is provably the first frame. Deno refuses `send` before
- * `open` (InvalidStateError), so frames produced while CONNECTING wait in an
- * ordered queue that is flushed on `open`.
+ * Creates the outbox of `socket`. Deno refuses `send` before `open`
+ * (InvalidStateError), so frames written while CONNECTING wait in an
+ * ordered queue, bounded by `maxBufferedAmount`, that is flushed on `open`.
  */
-export function startSession(socket: WebSocket, options: SessionOptions): Session {
-  const { router, connection, limits, slowCode, log, tap, peer = "" } = options;
-  socket.binaryType = "arraybuffer";
-  const closed = Promise.withResolvers<void>();
+function createOutbox(
+  socket: WebSocket,
+  { connection, limits, slowCode, log }: SessionOptions,
+): Outbox {
   let pending: Frame[] = [];
   let pendingBytes = 0;
   let closeOnOpen: { code: number; reason: string } | undefined;
-  let running = 0;
-  const waiting: { value: unknown; encoding: Encoding }[] = [];
 
   function isDone(): boolean {
     return closeOnOpen !== undefined || socket.readyState === WebSocket.CLOSING ||
@@ -216,6 +222,40 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
       return false;
     }
   }
+
+  socket.addEventListener("open", () => {
+    if (closeOnOpen !== undefined) {
+      const { code, reason } = closeOnOpen;
+      closeOnOpen = undefined;
+      closeSocket(code, reason);
+      return;
+    }
+    const frames = pending;
+    pending = [];
+    pendingBytes = 0;
+    for (const frame of frames) write(frame);
+  });
+  socket.addEventListener("close", () => {
+    pending = [];
+    pendingBytes = 0;
+  });
+  return { write, isDone, closeSocket };
+}
+
+/**
+ * Starts a session on a socket that is CONNECTING or OPEN. The greeting is
+ * queued synchronously, before the caller can hand the session any event,
+ * so `meta.connect` is provably the first frame. Deno refuses `send` before
+ * `open` (InvalidStateError), so frames produced while CONNECTING wait in an
+ * ordered queue that is flushed on `open`.
+ */
+export function startSession(socket: WebSocket, options: SessionOptions): Session {
+  const { router, connection, limits, log, tap, peer = "" } = options;
+  socket.binaryType = "arraybuffer";
+  const closed = Promise.withResolvers<void>();
+  const { write, isDone, closeSocket } = createOutbox(socket, options);
+  let running = 0;
+  const waiting: { value: unknown; encoding: Encoding }[] = [];
 
   function send(event: Event): boolean {
     const text = encodeEvent(event, log);
@@ -286,18 +326,6 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     }
   }
 
-  socket.addEventListener("open", () => {
-    if (closeOnOpen !== undefined) {
-      const { code, reason } = closeOnOpen;
-      closeOnOpen = undefined;
-      closeSocket(code, reason);
-      return;
-    }
-    const frames = pending;
-    pending = [];
-    pendingBytes = 0;
-    for (const frame of frames) write(frame);
-  });
   socket.addEventListener("message", (event) => onFrame(event.data));
   socket.addEventListener("error", (event) => {
     log.debug("{connection} socket error: {message}", {
@@ -306,8 +334,6 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     });
   });
   socket.addEventListener("close", () => {
-    pending = [];
-    pendingBytes = 0;
     waiting.length = 0;
     closed.resolve();
   });
