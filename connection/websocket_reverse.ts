@@ -4,7 +4,7 @@
  * @module
  */
 
-import { logger, redactUrl } from "../_log.ts";
+import { type Log, logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import { type FrameTap, guardTap } from "./frame.ts";
@@ -13,8 +13,8 @@ import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } fr
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
-import { createBoundedQueue } from "../_queue.ts";
-import { checkPushTarget, handshakeStatus } from "./_push_target.ts";
+import { type BoundedQueue, createBoundedQueue } from "../_queue.ts";
+import { checkPushTarget, handshakeStatus, type PushTarget } from "./_push_target.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -138,34 +138,15 @@ export function connectReverseWebSocket(
   options: ReverseWebSocketOptions,
 ): EventSink {
   const where = "connect reverse WebSocket";
-  const {
-    impl,
-    greeting,
-    reconnectInterval = 5000,
-    handshakeTimeout = 10_000,
-    maxBacklog = 1000,
-  } = options;
-  const target = checkPushTarget(where, options, ["ws:", "wss:"]);
-  if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
-    throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
-  }
-  if ((options as { userAgent?: unknown }).userAgent !== undefined) {
-    throw new TypeError(
-      `Cannot ${where}: userAgent is not supported: Deno's WebSocket always sends its own User-Agent, and a second one makes strict servers refuse the handshake`,
-    );
-  }
+  const { greeting, reconnectInterval = 5000, handshakeTimeout = 10_000, maxBacklog = 1000 } =
+    options;
+  const { url, headers, protocols, shown: logUrl, peer } = checkHandshake(where, options);
   checkInteger(where, "reconnectInterval", reconnectInterval, 1);
   checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
   checkInteger(where, "maxBacklog", maxBacklog, 0);
   const limits = checkLimits(where, options);
   const log = logger("websocket_reverse");
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
-  const { url, shown: logUrl, peer } = target;
-  // No User-Agent: Deno's own is the one line (see the JSDoc).
-  const headers: Record<string, string> = target.authorization === undefined
-    ? {}
-    : { Authorization: target.authorization };
-  const protocols = checkSubprotocols(where, options.subprotocols ?? [`12.${impl}`]);
 
   let socket: WebSocket | undefined;
   let session: Session | undefined;
@@ -194,15 +175,7 @@ export function connectReverseWebSocket(
     socket = ws;
     const closed = Promise.withResolvers<void>();
     socketClosed = closed.promise;
-    // Deno's WebSocket has no handshake timeout: a peer that accepts TCP and never answers
-    // would keep this attempt CONNECTING forever. Closing it fires `close`, which retries.
-    const handshake = setTimeout(() => {
-      log.warn("No WebSocket handshake with {url} within {timeout} ms", {
-        url: logUrl,
-        timeout: handshakeTimeout,
-      });
-      ws.close();
-    }, handshakeTimeout);
+    const handshake = abandonAfter(ws, handshakeTimeout, log, logUrl);
     ws.addEventListener("open", () => {
       clearTimeout(handshake);
       log.info("Connected to {url}", { url: logUrl, protocol: ws.protocol });
@@ -225,11 +198,7 @@ export function connectReverseWebSocket(
         });
         dropped = 0;
       }
-      // Too slow already: the rest waits for the next connection.
-      for (let event = backlog.peek(); event !== undefined; event = backlog.peek()) {
-        if (!current.send(event)) break;
-        backlog.shift();
-      }
+      sendBacklog(current, backlog);
     });
     let failure = "";
     ws.addEventListener("error", (event) => {
@@ -244,35 +213,9 @@ export function connectReverseWebSocket(
       session = undefined;
       closed.resolve();
       if (disposed) return;
-      if (wasOpen) {
-        log.warn("Disconnected from {url} ({code}); reconnecting in {interval} ms", {
-          url: logUrl,
-          code: event.code,
-          reason: event.reason,
-          interval: reconnectInterval,
-        });
-      } else {
-        logFailedAttempt(failure);
-      }
+      logAttemptEnd(log, { url: logUrl, interval: reconnectInterval }, wasOpen ? event : failure);
       scheduleConnect();
     });
-  }
-
-  /** One line per failed attempt: a refused handshake names its HTTP status. */
-  function logFailedAttempt(failure: string): void {
-    const status = handshakeStatus(failure);
-    if (status !== undefined) {
-      log.warn(
-        "Reverse WebSocket {url} refused the handshake with HTTP {status}; retrying in {interval} ms",
-        { url: logUrl, status, interval: reconnectInterval, error: failure },
-      );
-    } else {
-      log.warn("Cannot connect to {url}: {error}; retrying in {interval} ms", {
-        url: logUrl,
-        error: failure === "" ? "no handshake" : failure,
-        interval: reconnectInterval,
-      });
-    }
   }
 
   connect();
@@ -308,6 +251,90 @@ export function connectReverseWebSocket(
     },
   };
   return sink;
+}
+
+/**
+ * Closes `ws` unless it opens within `timeout` ms: Deno's WebSocket has no
+ * handshake timeout, and a peer that accepts TCP and never answers would
+ * keep the attempt CONNECTING forever. Closing fires `close`, which retries.
+ */
+function abandonAfter(
+  ws: WebSocket,
+  timeout: number,
+  log: Log,
+  url: string,
+): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    log.warn("No WebSocket handshake with {url} within {timeout} ms", { url, timeout });
+    ws.close();
+  }, timeout);
+}
+
+/** Sends what waited, oldest first; once the socket takes no more, the rest waits for the next. */
+function sendBacklog(session: Session, backlog: BoundedQueue<Event>): void {
+  for (let event = backlog.peek(); event !== undefined; event = backlog.peek()) {
+    if (!session.send(event)) break;
+    backlog.shift();
+  }
+}
+
+/**
+ * The handshake of every attempt, checked once: the URL with the token
+ * placed, the headers (no User-Agent: Deno's own is the one line, see
+ * {@linkcode connectReverseWebSocket}) and the offered subprotocols.
+ */
+function checkHandshake(
+  where: string,
+  options: ReverseWebSocketOptions,
+): PushTarget & { headers: Record<string, string>; protocols: string[] } {
+  const target = checkPushTarget(where, options, ["ws:", "wss:"]);
+  const { impl } = options;
+  if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
+    throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
+  }
+  if ((options as { userAgent?: unknown }).userAgent !== undefined) {
+    throw new TypeError(
+      `Cannot ${where}: userAgent is not supported: Deno's WebSocket always sends its own User-Agent, and a second one makes strict servers refuse the handshake`,
+    );
+  }
+  return {
+    ...target,
+    headers: target.authorization === undefined ? {} : { Authorization: target.authorization },
+    protocols: checkSubprotocols(where, options.subprotocols ?? [`12.${impl}`]),
+  };
+}
+
+/**
+ * One line per ended attempt: a drop of an open connection names its close
+ * code; a failed attempt its error, and a refused handshake its HTTP status.
+ */
+function logAttemptEnd(
+  log: Log,
+  { url, interval }: { url: string; interval: number },
+  end: CloseEvent | string,
+): void {
+  if (typeof end !== "string") {
+    log.warn("Disconnected from {url} ({code}); reconnecting in {interval} ms", {
+      url,
+      code: end.code,
+      reason: end.reason,
+      interval,
+    });
+    return;
+  }
+  const status = handshakeStatus(end);
+  if (status !== undefined) {
+    log.warn(
+      "Reverse WebSocket {url} refused the handshake with HTTP {status}; retrying in {interval} ms",
+      { url, status, interval, error: end },
+    );
+  } else {
+    log.warn("Cannot connect to {url}: {error}; retrying in {interval} ms", {
+      url,
+      error: end === "" ? "no handshake" : end,
+      interval,
+    });
+  }
 }
 
 /** The offered subprotocols: a non-empty list of distinct tokens (the WebSocket constructor's rules). */
