@@ -38,7 +38,7 @@ import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
 import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
-import { createFanOut } from "./connection/fan_out.ts";
+import { createFanOut, type FanOut } from "./connection/fan_out.ts";
 import { checkTap, type FrameTap } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
 import { createWebhookEmitter } from "./connection/webhook.ts";
@@ -533,23 +533,10 @@ export function createOneBot<
   const version: VersionData = { impl, version: implVersion, onebot_version: "12" };
   const registry = createBotRegistry(options.bots ?? [], options.good ?? true, metaSelf);
   const { status, meta } = registry;
-  const actions = withDefinedActions(
-    options.handlers ?? {},
-    options.validators ?? {},
-    options.actions,
-  );
   const http = options.http ?? {};
   const { buffer, latestEvents } = eventPolling(http);
   const router = lenientRouter(
-    createActionRouter({
-      handlers: withMetaActions(mergeHandlers(actions.handlers, latestEvents), {
-        version,
-        status,
-      }),
-      bots: registry.selves,
-      ...routerOptions(options),
-      validators: { ...standardValidators(options), ...actions.validators },
-    }),
+    oneBotRouter(options, { version, registry, latestEvents }),
     { nonStringEcho, nullParams },
   );
   const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
@@ -602,7 +589,6 @@ export function createOneBot<
   (options.websocketReverse ?? []).forEach(({ url }, index) =>
     fanOut.add(reverse[index]!, { name: `websocket_reverse ${urlPeer(url)}` })
   );
-  let attachedCount = 0;
   const push = fanOut.emit;
   const beat = heartbeat === false
     ? undefined
@@ -638,15 +624,7 @@ export function createOneBot<
     updateBot: (bot) => statusChanged(registry.update(bot)),
     removeBot: (self) => statusChanged(registry.remove(self)),
     setGood: (value) => statusChanged(registry.setGood(value)),
-    attach(sink, attachOptions) {
-      attachedCount++; // numbered in attach order, named or not
-      const name = attachOptions?.name ?? `attached sink #${attachedCount}`;
-      if (typeof sink?.emit !== "function" || typeof name !== "string") {
-        throw new TypeError("Cannot attach sink: emit must be a function and name a string");
-      }
-      const first = attachOptions?.greeting ?? true ? greeting() : [];
-      return fanOut.add(sink, { name, greeting: first });
-    },
+    attach: attacher(fanOut, greeting),
     async [Symbol.asyncDispose]() {
       if (disposed) return;
       const pipesStopped = pipes[Symbol.asyncDispose]();
@@ -738,6 +716,52 @@ function eventPolling(
     buffer[Symbol.dispose]();
     throw error;
   }
+}
+
+/**
+ * The router of a OneBot: its handlers, the actions of `defineAction`, the
+ * meta actions and `get_latest_events`; the standard validators and its own.
+ */
+function oneBotRouter(
+  options: Pick<OneBotOptions, "maxDepth" | "mapError" | "strictParams" | "segments"> & {
+    handlers?: AnyActionHandlers;
+    validators?: { readonly [action: string]: ParamsValidator | undefined };
+    actions?: readonly DefinedAction[];
+  },
+  { version, registry, latestEvents }: {
+    version: VersionData;
+    registry: BotRegistry;
+    latestEvents: AnyActionHandlers;
+  },
+): ActionRouter {
+  const actions = withDefinedActions(
+    options.handlers ?? {},
+    options.validators ?? {},
+    options.actions,
+  );
+  return createActionRouter({
+    handlers: withMetaActions(mergeHandlers(actions.handlers, latestEvents), {
+      version,
+      status: registry.status,
+    }),
+    bots: registry.selves,
+    ...routerOptions(options),
+    validators: { ...standardValidators(options), ...actions.validators },
+  });
+}
+
+/** `OneBot.attach`: sinks added to the fan-out, numbered in attach order, named or not. */
+function attacher(fanOut: FanOut, greeting: Greeting): OneBot["attach"] {
+  let attachedCount = 0;
+  return function attach(sink, attachOptions) {
+    attachedCount++;
+    const name = attachOptions?.name ?? `attached sink #${attachedCount}`;
+    if (typeof sink?.emit !== "function" || typeof name !== "string") {
+      throw new TypeError("Cannot attach sink: emit must be a function and name a string");
+    }
+    const first = attachOptions?.greeting ?? true ? greeting() : [];
+    return fanOut.add(sink, { name, greeting: first });
+  };
 }
 
 /** The router options `createOneBot` passes through when given. */
