@@ -36,6 +36,38 @@ export interface NextEventOptions {
  */
 export type EventPredicate = (event: Event) => boolean;
 
+/**
+ * Waiting for received events: what a test kit and a test client share.
+ *
+ * @example
+ * ```ts
+ * import type { EventWaits } from "@libob/libob/testing";
+ *
+ * const next = (waits: EventWaits) => waits.nextEvent((event) => event.type === "message");
+ * ```
+ */
+export interface EventWaits {
+  /**
+   * The oldest received event that `predicate` accepts and no earlier wait
+   * took (without a predicate: the oldest non-meta one), now or when it
+   * comes. Events the predicate refuses stay for later waits, so waits may
+   * come in any order and an event received before the wait is not missed.
+   * Rejects after `timeout` ms (default 5000).
+   */
+  nextEvent<E extends Event>(
+    predicate: (event: Event) => event is E,
+    options?: NextEventOptions,
+  ): Promise<E>;
+  /** The same, with a plain predicate (or none: the next non-meta event). */
+  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
+  /**
+   * The events `nextEvent(predicate, options)` would return, one after the
+   * other, as they come: `for await (const event of waits.events())`. Each
+   * wait has the timeout; break out of the loop when done.
+   */
+  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
+}
+
 /** The default wait, in ms. */
 export const DEFAULT_TIMEOUT = 5000;
 

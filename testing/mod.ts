@@ -6,7 +6,7 @@
  * @module
  */
 
-export { type EventPredicate, type NextEventOptions } from "./_mailbox.ts";
+export { type EventPredicate, type EventWaits, type NextEventOptions } from "./_mailbox.ts";
 export {
   connectTestClient,
   type TestClient,

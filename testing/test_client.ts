@@ -22,6 +22,7 @@ import {
   createMailbox,
   DEFAULT_TIMEOUT,
   type EventPredicate,
+  type EventWaits,
   type Mailbox,
   type NextEventOptions,
 } from "./_mailbox.ts";
@@ -66,7 +67,8 @@ export interface TestClientCallOptions {
 }
 
 /**
- * A fake application connected to a served implementation.
+ * A fake application connected to a served implementation. Over HTTP its
+ * waits ({@linkcode EventWaits}) long-poll `get_latest_events`.
  *
  * @typeParam M The action table, for typed `call`s.
  *
@@ -78,7 +80,7 @@ export interface TestClientCallOptions {
  * ```
  */
 export interface TestClient<M extends { [A in keyof M]: ActionSpec } = StandardActions>
-  extends AsyncDisposable {
+  extends EventWaits, AsyncDisposable {
   /** `websocket` or `http`, from the URL's scheme. */
   readonly transport: "websocket" | "http";
   /** Sends an action request and returns the decoded response. */
@@ -87,20 +89,6 @@ export interface TestClient<M extends { [A in keyof M]: ActionSpec } = StandardA
     params: M[A]["params"],
     options?: TestClientCallOptions,
   ): Promise<ActionResponse<M[A]["data"]>>;
-  /**
-   * The oldest received event that `predicate` accepts (default: non-meta)
-   * and no earlier wait took, now or when it comes; rejects after `timeout`
-   * ms (default 5000). Over HTTP it long-polls `get_latest_events` while it
-   * waits.
-   */
-  nextEvent<E extends Event>(
-    predicate: (event: Event) => event is E,
-    options?: NextEventOptions,
-  ): Promise<E>;
-  /** The same, with a plain predicate (or none: the next non-meta event). */
-  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
-  /** Successive `nextEvent(predicate, options)` as an async iterable. */
-  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
   /** Every event received so far, meta events included, in order. */
   readonly received: readonly Event[];
   /** WebSocket frames that were neither an event nor the response to a call. */
