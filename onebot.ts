@@ -10,7 +10,7 @@ import { type Log, logger, urlPeer } from "./_log.ts";
 import { mergeHandlers } from "./action/compose.ts";
 import { createLatestEventsHandler, GET_LATEST_EVENTS } from "./action/latest_events.ts";
 import { withMetaActions } from "./action/meta.ts";
-import { lenientRouter } from "./action/_lenient.ts";
+import { lenientRouter } from "./_lenient.ts";
 import {
   type ActionRouterOptions,
   createActionRouter,

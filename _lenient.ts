@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ActionRouter } from "./types.ts";
+import type { ActionRouter } from "./action/types.ts";
 
 /** Which deviations to accept. */
 export interface Leniency {
