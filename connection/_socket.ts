@@ -22,6 +22,7 @@ import type { Greeting } from "./types.ts";
 import { decode, encodeEvent, encodeResponse, type Encoding } from "./codec.ts";
 import { checkInteger } from "../_check.ts";
 import { raceTimeout, TIMED_OUT } from "../_time.ts";
+import { createOutbox } from "./_outbox.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
 export const DEFAULT_MAX_FRAME_SIZE: number = 16 * 1024 * 1024;
@@ -110,8 +111,6 @@ export interface Session {
   close(code: number, reason: string, timeout: number): Promise<void>;
 }
 
-type Frame = string | Uint8Array<ArrayBuffer>;
-
 /**
  * A frame's request, decoded: WS-06..08, text frames are JSON and binary
  * frames MessagePack. A frame over `maxFrameSize` bytes or not valid in its
@@ -143,103 +142,6 @@ function decodeFrame(
   } catch {
     return { failure: failed(RETCODE.BAD_REQUEST, `the frame is not valid ${encoding}`), encoding };
   }
-}
-
-/** The sending side of a session: frames queued while CONNECTING, a too-slow peer closed. */
-interface Outbox {
-  /** Sends or queues one frame; `false` when it will not be sent. */
-  write(frame: Frame): boolean;
-  /** Whether the socket is closing or closed (or will be closed on open). */
-  isDone(): boolean;
-  /** Closes the socket, at once or when it opens; what is queued is dropped. */
-  closeSocket(code: number, reason: string): void;
-}
-
-/**
- * Creates the outbox of `socket`. Deno refuses `send` before `open`
- * (InvalidStateError), so frames written while CONNECTING wait in an
- * ordered queue, bounded by `maxBufferedAmount`, that is flushed on `open`.
- */
-function createOutbox(
-  socket: WebSocket,
-  { connection, limits, slowCode, log }: SessionOptions,
-): Outbox {
-  let pending: Frame[] = [];
-  let pendingBytes = 0;
-  let closeOnOpen: { code: number; reason: string } | undefined;
-
-  function isDone(): boolean {
-    return closeOnOpen !== undefined || socket.readyState === WebSocket.CLOSING ||
-      socket.readyState === WebSocket.CLOSED;
-  }
-
-  function tooSlow(unsent: number): void {
-    log.warn(
-      "Closing a {connection} socket that is too slow: {unsent} bytes unsent, limit {limit}",
-      { connection, unsent, limit: limits.maxBufferedAmount },
-    );
-    closeSocket(slowCode, "too slow");
-  }
-
-  function closeSocket(code: number, reason: string): void {
-    pending = [];
-    pendingBytes = 0;
-    if (socket.readyState === WebSocket.CONNECTING) {
-      closeOnOpen ??= { code, reason };
-      return;
-    }
-    try {
-      socket.close(code, reason);
-    } catch (error) {
-      log.debug("Could not close a {connection} socket: {error}", { connection, error });
-    }
-  }
-
-  /** Sends or queues one frame; `false` when it will not be sent. */
-  function write(frame: Frame): boolean {
-    if (isDone()) return false;
-    // Pending strings are counted in UTF-16 units: a cheap approximation.
-    const size = typeof frame === "string" ? frame.length : frame.byteLength;
-    if (socket.readyState === WebSocket.CONNECTING) {
-      if (pendingBytes + size > limits.maxBufferedAmount) {
-        tooSlow(pendingBytes + size);
-        return false;
-      }
-      pending.push(frame);
-      pendingBytes += size;
-      return true;
-    }
-    // Deno reports bufferedAmount on server and client sockets alike.
-    if (socket.bufferedAmount > limits.maxBufferedAmount) {
-      tooSlow(socket.bufferedAmount);
-      return false;
-    }
-    try {
-      socket.send(frame);
-      return true;
-    } catch (error) {
-      log.debug("Could not send on a {connection} socket: {error}", { connection, error });
-      return false;
-    }
-  }
-
-  socket.addEventListener("open", () => {
-    if (closeOnOpen !== undefined) {
-      const { code, reason } = closeOnOpen;
-      closeOnOpen = undefined;
-      closeSocket(code, reason);
-      return;
-    }
-    const frames = pending;
-    pending = [];
-    pendingBytes = 0;
-    for (const frame of frames) write(frame);
-  });
-  socket.addEventListener("close", () => {
-    pending = [];
-    pendingBytes = 0;
-  });
-  return { write, isDone, closeSocket };
 }
 
 /**
