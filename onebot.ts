@@ -791,7 +791,7 @@ function standardValidators(
 function checkOptions(
   options: Pick<
     OneBotOptions,
-    "impl" | "version" | "heartbeat" | "strictEvents" | "accessToken" | "compat"
+    "impl" | "version" | "heartbeat" | "strictEvents" | "accessToken" | "compat" | "http"
   >,
 ): {
   accessToken: string;
@@ -821,6 +821,10 @@ function checkOptions(
   }
   if (heartbeat !== false) {
     checkInteger("create OneBot", "heartbeat.interval", heartbeat.interval, 1);
+  }
+  const { http } = options;
+  if (http !== undefined && http !== false && http.maxPollTimeout !== undefined) {
+    checkInteger("create OneBot", "http.maxPollTimeout", http.maxPollTimeout, 1);
   }
   if (typeof strictEvents !== "boolean") {
     throw new TypeError(
