@@ -7,6 +7,7 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import type { Event } from "../event/types.ts";
 
 /**
@@ -224,5 +225,5 @@ function describePredicate(predicate: EventPredicate | undefined): string {
     return `event matching ${predicate.name}`;
   }
   const source = String(predicate).replace(/\s+/g, " ");
-  return `event matching ${source.length > 100 ? `${source.slice(0, 99)}…` : source}`;
+  return `event matching ${clip(source, 100)}`;
 }
