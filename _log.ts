@@ -31,7 +31,30 @@ export function logger(area: Area): Log {
   return getLogger(["libob", area]);
 }
 
-/** Replaces an `access_token` query parameter so that no log line carries it. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, "$1[REDACTED]");
+/**
+ * A URL, or any text quoting one, as a log line may show it: every
+ * `access_token` query parameter and, of a `URL`, a `user:password@`
+ * password replaced by `[REDACTED]`.
+ */
+export function redactUrl(url: string | URL): string {
+  let text = url;
+  if (typeof url !== "string") {
+    const shown = new URL(url.href);
+    if (shown.password !== "") shown.password = "[REDACTED]"; // user:password@ is Basic auth
+    text = shown.href;
+  }
+  return (text as string).replace(/([?&]access_token=)[^&#]*/gi, "$1[REDACTED]");
+}
+
+/**
+ * A URL as a peer label (taps, fan-out names): no query, fragment or
+ * credentials, which may hold the access token.
+ */
+export function urlPeer(url: string | URL): string {
+  const shown = new URL(url);
+  shown.search = "";
+  shown.hash = "";
+  shown.username = "";
+  shown.password = "";
+  return shown.href;
 }

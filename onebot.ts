@@ -5,10 +5,17 @@
  * @module
  */
 
-import { logger } from "./_log.ts";
+import { checkInteger } from "./_check.ts";
+import { type Log, logger, urlPeer } from "./_log.ts";
+import { mergeHandlers } from "./action/compose.ts";
+import { createLatestEventsHandler, GET_LATEST_EVENTS } from "./action/latest_events.ts";
 import { withMetaActions } from "./action/meta.ts";
-import { lenientRouter } from "./action/_lenient.ts";
-import { createActionRouter, type ParamsValidator } from "./action/router.ts";
+import { lenientRouter } from "./_lenient.ts";
+import {
+  type ActionRouterOptions,
+  createActionRouter,
+  type ParamsValidator,
+} from "./action/router.ts";
 import type { StandardActions } from "./action/standard.ts";
 import type {
   ActionHandlers,
@@ -20,23 +27,26 @@ import type {
   WithActions,
 } from "./action/types.ts";
 import { createValidators } from "./action/validate.ts";
-import { createEventBuffer } from "./event/buffer.ts";
+import { createEventBuffer, type EventBuffer } from "./event/buffer.ts";
 import { bindBot, type Bot } from "./event/bot.ts";
 import { eventProblem } from "./event/create.ts";
 import { isExtensionName, NAME_REGEXP } from "./event/extension.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
 import { createPipeGroup, type EventPipe } from "./event/pipe.ts";
-import type { SegmentSupport } from "./event/segment_validate.ts";
+import type { SegmentSupport } from "./action/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
 import { checkAccessToken } from "./connection/auth.ts";
 import { startHeartbeat } from "./connection/heartbeat.ts";
 import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
-import { createFanOut } from "./connection/fan_out.ts";
-import { checkTap, type FrameTap, urlPeer } from "./connection/frame.ts";
+import { createFanOut, type FanOut } from "./connection/fan_out.ts";
+import { checkTap, type FrameTap } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
 import { createWebhookEmitter } from "./connection/webhook.ts";
 import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
-import { connectReverseWebSocket } from "./connection/websocket_reverse.ts";
+import {
+  connectReverseWebSocket,
+  type ReverseWebSocketOptions,
+} from "./connection/websocket_reverse.ts";
 
 export { NAME_REGEXP };
 
@@ -113,7 +123,7 @@ export interface OneBotWebhookOptions {
   tokenInQuery?: boolean;
   /** The `User-Agent` header. Default `OneBot/12 libob/<version>`. */
   userAgent?: string;
-  /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
+  /** Events waiting for delivery; beyond it the oldest is dropped. `0` = unlimited. Default 1000. */
   maxBacklog?: number;
   /** Largest reply body read; a larger one is dropped unread, logged. Default 16 MiB. */
   maxReplySize?: number;
@@ -165,7 +175,7 @@ export interface OneBotReverseWebSocketOptions {
    * applications that require a bare `12` (alemonjs).
    */
   subprotocols?: readonly string[];
-  /** Non-meta events kept while disconnected (oldest dropped). Default 1000. */
+  /** Non-meta events kept while disconnected (oldest dropped); `0` = unlimited. Default 1000. */
   maxBacklog?: number;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
   maxFrameSize?: number;
@@ -310,9 +320,8 @@ export interface OneBotCompatOptions {
    * clients send an integer) and answer it with that same value, instead of
    * 10001 without `echo`. Outside the spec: `echo` is a string (§2.2), and
    * the conformance checker fails a response whose `echo` is not one
-   * (RESP-03). An object or array `echo` still answers 10001. HTTP's
-   * `get_latest_events` is served before the router and stays spec-exact,
-   * as does the 36000 answer of an overloaded WebSocket (no such `echo`).
+   * (RESP-03). An object or array `echo` still answers 10001, and the
+   * 36000 answer of an overloaded WebSocket stays spec-exact (no such `echo`).
    * Default `false`.
    */
   nonStringEcho?: boolean;
@@ -321,8 +330,7 @@ export interface OneBotCompatOptions {
    * (some clients fill every field of a union type with `null`). Outside the
    * spec: `null` is not a value of an optional string or number param, and
    * by default it answers 10003. A required param sent as `null` still
-   * answers 10003, as missing. HTTP's `get_latest_events` stays
-   * spec-exact. Default `false`.
+   * answers 10003, as missing. Default `false`.
    */
   nullParams?: boolean;
 }
@@ -525,96 +533,26 @@ export function createOneBot<
   A extends readonly DefinedAction[] = readonly DefinedAction[],
 >(options: OneBotOptions<M, A>): OneBot<WithActions<M, A>> {
   const { impl, version: implVersion, heartbeat = false } = options;
-  if (typeof impl !== "string" || !NAME_REGEXP.test(impl)) {
-    throw new TypeError(
-      `Cannot create OneBot: impl must match ${NAME_REGEXP}: current value is ${impl}`,
-    );
-  }
-  if (typeof implVersion !== "string" || implVersion === "") {
-    throw new TypeError("Cannot create OneBot: version must be a non-empty string");
-  }
-  const accessToken = checkAccessToken("create OneBot", options.accessToken);
-  const { metaSelf = false, nonStringEcho = false, nullParams = false } = options.compat ?? {};
-  for (const [name, value] of Object.entries({ metaSelf, nonStringEcho, nullParams })) {
-    if (typeof value !== "boolean") {
-      throw new TypeError(
-        `Cannot create OneBot: compat.${name} must be a boolean: current value is ${value}`,
-      );
-    }
-  }
-  if (
-    heartbeat !== false && (!Number.isSafeInteger(heartbeat.interval) || heartbeat.interval <= 0)
-  ) {
-    // Checked before any connection starts, so a bad option leaves no socket or timer behind.
-    throw new RangeError(
-      `Cannot create OneBot: heartbeat.interval must be an integer > 0 (ms): current value is ${heartbeat.interval}`,
-    );
-  }
-  const strictEvents = options.strictEvents ?? true;
-  if (typeof strictEvents !== "boolean") {
-    throw new TypeError(
-      `Cannot create OneBot: strictEvents must be a boolean: current value is ${strictEvents}`,
-    );
-  }
+  const { accessToken, metaSelf, nonStringEcho, nullParams, strictEvents } = checkOptions(options);
   const log = logger("onebot");
   // The transports wrap it (guardTap): wrapping here too would catch every frame twice.
   const tap = checkTap("create OneBot", options.tap);
   const tapOption = tap === undefined ? {} : { tap };
   const version: VersionData = { impl, version: implVersion, onebot_version: "12" };
-  const bots = new Map<string, BotStatus>();
-  for (const bot of options.bots ?? []) bots.set(botKey(checkBot(bot).self), { ...bot });
-  let good = options.good ?? true;
-  // The router reads the bot list on every request; rebuilt only when bots change.
-  let selves: readonly BotSelf[] = [];
-  function botsChanged(): void {
-    selves = [...bots.values()].map((bot) => bot.self);
-  }
-  botsChanged();
-
-  function status(): StatusData {
-    return { good, bots: [...bots.values()].map((bot) => structuredClone(bot)) };
-  }
-  /** compat.metaSelf: the first bot's `self` on a meta event (§9.2 item 21). */
-  function meta(event: Event): Event {
-    const first = metaSelf ? bots.values().next().value : undefined;
-    return first === undefined ? event : { ...event, self: { ...first.self } };
-  }
-  const actions = withDefinedActions(
-    options.handlers ?? {},
-    options.validators ?? {},
-    options.actions,
-  );
+  const registry = createBotRegistry(options.bots ?? [], options.good ?? true, metaSelf);
+  const { status, meta } = registry;
+  const http = options.http ?? {};
+  const { buffer, latestEvents } = eventPolling(http);
   const router = lenientRouter(
-    createActionRouter({
-      handlers: withMetaActions(actions.handlers, { version, status }),
-      bots: () => selves,
-      ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
-      ...(options.mapError === undefined ? {} : { mapError: options.mapError }),
-      validators: {
-        ...createValidators({
-          ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),
-          ...(options.segments === undefined ? {} : { segments: options.segments }),
-        }),
-        ...actions.validators,
-      },
-    }),
+    oneBotRouter(options, { version, registry, latestEvents }),
     { nonStringEcho, nullParams },
   );
   const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
 
-  const http = options.http ?? {};
-  const buffer = http !== false && (http.eventEnabled ?? true)
-    ? createEventBuffer({
-      size: http.eventBufferSize ?? 1000,
-      ...(http.maxPollers === undefined ? {} : { maxWaiters: http.maxPollers }),
-    })
-    : undefined;
   const handleHttp = http === false ? notFound : createHttpHandler(router, {
     accessToken: http.accessToken ?? accessToken,
     ...originsOption(http.allowedOrigins ?? options.allowedOrigins),
-    ...(buffer === undefined ? {} : { events: buffer }),
     ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
-    ...(http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout }),
     ...tapOption,
   });
   const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
@@ -639,27 +577,17 @@ export function createOneBot<
       ...tapOption,
     });
   });
-  // Each reverse WebSocket starts connecting when created: if a later target is invalid, stop
-  // the earlier ones before throwing, or they would reconnect forever with no handle to stop them.
-  const reverse: EventSink[] = [];
-  try {
-    for (const target of options.websocketReverse ?? []) {
-      reverse.push(connectReverseWebSocket(router, {
-        ...target,
-        impl,
-        accessToken: target.accessToken ?? accessToken,
-        greeting,
-        ...tapOption,
-      }));
-    }
-  } catch (error) {
-    for (const started of reverse) {
-      Promise.resolve(started[Symbol.asyncDispose]()).catch((reason: unknown) =>
-        log.error("Stopping a reverse WebSocket failed: {reason}", { reason })
-      );
-    }
-    throw error;
-  }
+  const reverse = connectAll(
+    (options.websocketReverse ?? []).map((target) => ({
+      ...target,
+      impl,
+      accessToken: target.accessToken ?? accessToken,
+      greeting,
+      ...tapOption,
+    })),
+    router,
+    log,
+  );
   const sinks: EventSink[] = [...(websocket ? [websocket] : []), ...webhooks, ...reverse];
   // Every event reaches every sink through this one fan-out, each sink in isolation. The
   // names are for its logs: a kind, and a URL without its query or credentials (no token).
@@ -676,15 +604,13 @@ export function createOneBot<
   (options.websocketReverse ?? []).forEach(({ url }, index) =>
     fanOut.add(reverse[index]!, { name: `websocket_reverse ${urlPeer(url)}` })
   );
-  let attachedCount = 0;
   const push = fanOut.emit;
   const beat = heartbeat === false
     ? undefined
     : startHeartbeat((event) => push(meta(event)), heartbeat.interval);
 
-  function statusChanged(): void {
-    botsChanged();
-    push(meta(statusUpdateEvent(status())));
+  function statusChanged(changed: boolean): void {
+    if (changed) push(meta(statusUpdateEvent(status())));
   }
 
   let disposed = false;
@@ -710,29 +636,10 @@ export function createOneBot<
       pipes.pipe(source, each ?? ((event) => onebot.emit(event as Event))),
     router,
     status,
-    updateBot(bot) {
-      const key = botKey(checkBot(bot).self);
-      const before = bots.get(key);
-      bots.set(key, structuredClone(bot));
-      if (before === undefined || before.online !== bot.online) statusChanged();
-    },
-    removeBot(self) {
-      if (bots.delete(botKey(self))) statusChanged();
-    },
-    setGood(value) {
-      if (value === good) return;
-      good = value;
-      statusChanged();
-    },
-    attach(sink, attachOptions) {
-      attachedCount++; // numbered in attach order, named or not
-      const name = attachOptions?.name ?? `attached sink #${attachedCount}`;
-      if (typeof sink?.emit !== "function" || typeof name !== "string") {
-        throw new TypeError("Cannot attach sink: emit must be a function and name a string");
-      }
-      const first = attachOptions?.greeting ?? true ? greeting() : [];
-      return fanOut.add(sink, { name, greeting: first });
-    },
+    updateBot: (bot) => statusChanged(registry.update(bot)),
+    removeBot: (self) => statusChanged(registry.remove(self)),
+    setGood: (value) => statusChanged(registry.setGood(value)),
+    attach: attacher(fanOut, greeting),
     async [Symbol.asyncDispose]() {
       if (disposed) return;
       const pipesStopped = pipes[Symbol.asyncDispose]();
@@ -745,6 +652,225 @@ export function createOneBot<
     },
   };
   return onebot;
+}
+
+/** The bots of a OneBot and its `good` flag: what `get_status` and `status_update` tell. */
+interface BotRegistry {
+  /** The bots' `self`s, for the router; rebuilt only when the bots change. */
+  selves(): readonly BotSelf[];
+  /** The status, copied (§3.2 `get_status`). */
+  status(): StatusData;
+  /** compat.metaSelf: the first bot's `self` on a meta event (§9.2 item 21). */
+  meta(event: Event): Event;
+  /** Adds or replaces a bot; whether the status changed (a new bot, or `online` changed). */
+  update(bot: BotStatus): boolean;
+  /** Removes a bot; whether there was one. */
+  remove(self: BotSelf): boolean;
+  /** Sets `good`; whether it changed. */
+  setGood(value: boolean): boolean;
+}
+
+function createBotRegistry(
+  initial: readonly BotStatus[],
+  initialGood: boolean,
+  metaSelf: boolean,
+): BotRegistry {
+  const bots = new Map<string, BotStatus>();
+  for (const bot of initial) bots.set(botKey(checkBot(bot).self), { ...bot });
+  let good = initialGood;
+  let selves: readonly BotSelf[] = [];
+  function changed(): true {
+    selves = [...bots.values()].map((bot) => bot.self);
+    return true;
+  }
+  changed();
+  return {
+    selves: () => selves,
+    status: () => ({ good, bots: [...bots.values()].map((bot) => structuredClone(bot)) }),
+    meta(event) {
+      const first = metaSelf ? bots.values().next().value : undefined;
+      return first === undefined ? event : { ...event, self: { ...first.self } };
+    },
+    update(bot) {
+      const key = botKey(checkBot(bot).self);
+      const before = bots.get(key);
+      bots.set(key, structuredClone(bot));
+      changed(); // the self list follows every update
+      return before === undefined || before.online !== bot.online;
+    },
+    remove: (self) => bots.delete(botKey(self)) && changed(),
+    setGood(value) {
+      if (value === good) return false;
+      good = value;
+      return true;
+    },
+  };
+}
+
+/**
+ * HTTP-12: the unread-event buffer and its `get_latest_events` handler
+ * (10002 over the other connections), unless HTTP or `eventEnabled` is off.
+ */
+function eventPolling(
+  http: OneBotHttpOptions | false,
+): { buffer: EventBuffer | undefined; latestEvents: AnyActionHandlers } {
+  if (http === false || !(http.eventEnabled ?? true)) {
+    return { buffer: undefined, latestEvents: {} };
+  }
+  const buffer = createEventBuffer({
+    size: http.eventBufferSize ?? 1000,
+    ...(http.maxPollers === undefined ? {} : { maxWaiters: http.maxPollers }),
+  });
+  const poll = http.maxPollTimeout === undefined ? {} : { maxPollTimeout: http.maxPollTimeout };
+  try {
+    return {
+      buffer,
+      latestEvents: { [GET_LATEST_EVENTS]: createLatestEventsHandler(buffer, poll) },
+    };
+  } catch (error) {
+    buffer[Symbol.dispose]();
+    throw error;
+  }
+}
+
+/**
+ * The router of a OneBot: its handlers, the actions of `defineAction`, the
+ * meta actions and `get_latest_events`; the standard validators and its own.
+ */
+function oneBotRouter(
+  options: Pick<OneBotOptions, "maxDepth" | "mapError" | "strictParams" | "segments"> & {
+    handlers?: AnyActionHandlers;
+    validators?: { readonly [action: string]: ParamsValidator | undefined };
+    actions?: readonly DefinedAction[];
+  },
+  { version, registry, latestEvents }: {
+    version: VersionData;
+    registry: BotRegistry;
+    latestEvents: AnyActionHandlers;
+  },
+): ActionRouter {
+  const actions = withDefinedActions(
+    options.handlers ?? {},
+    options.validators ?? {},
+    options.actions,
+  );
+  return createActionRouter({
+    handlers: withMetaActions(mergeHandlers(actions.handlers, latestEvents), {
+      version,
+      status: registry.status,
+    }),
+    bots: registry.selves,
+    ...routerOptions(options),
+    validators: { ...standardValidators(options), ...actions.validators },
+  });
+}
+
+/** `OneBot.attach`: sinks added to the fan-out, numbered in attach order, named or not. */
+function attacher(fanOut: FanOut, greeting: Greeting): OneBot["attach"] {
+  let attachedCount = 0;
+  return function attach(sink, attachOptions) {
+    attachedCount++;
+    const name = attachOptions?.name ?? `attached sink #${attachedCount}`;
+    if (typeof sink?.emit !== "function" || typeof name !== "string") {
+      throw new TypeError("Cannot attach sink: emit must be a function and name a string");
+    }
+    const first = attachOptions?.greeting ?? true ? greeting() : [];
+    return fanOut.add(sink, { name, greeting: first });
+  };
+}
+
+/** The router options `createOneBot` passes through when given. */
+function routerOptions(
+  options: Pick<OneBotOptions, "maxDepth" | "mapError">,
+): Pick<ActionRouterOptions, "maxDepth" | "mapError"> {
+  return {
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    ...(options.mapError === undefined ? {} : { mapError: options.mapError }),
+  };
+}
+
+/** The standard actions' validators, with `strictParams` and `segments` when given. */
+function standardValidators(
+  options: Pick<OneBotOptions, "strictParams" | "segments">,
+): ActionRouterOptions["validators"] {
+  return createValidators({
+    ...(options.strictParams === undefined ? {} : { strictParams: options.strictParams }),
+    ...(options.segments === undefined ? {} : { segments: options.segments }),
+  });
+}
+
+/**
+ * The options that no factory below checks, checked before any connection
+ * starts, so that a bad option leaves no socket or timer behind.
+ */
+function checkOptions(
+  options: Pick<
+    OneBotOptions,
+    "impl" | "version" | "heartbeat" | "strictEvents" | "accessToken" | "compat" | "http"
+  >,
+): {
+  accessToken: string;
+  metaSelf: boolean;
+  nonStringEcho: boolean;
+  nullParams: boolean;
+  strictEvents: boolean;
+} {
+  const { impl, version, heartbeat = false, strictEvents = true } = options;
+  if (typeof impl !== "string" || !NAME_REGEXP.test(impl)) {
+    throw new TypeError(
+      `Cannot create OneBot: impl must match ${NAME_REGEXP}: current value is ${impl}`,
+    );
+  }
+  if (typeof version !== "string" || version === "") {
+    throw new TypeError("Cannot create OneBot: version must be a non-empty string");
+  }
+  const accessToken = checkAccessToken("create OneBot", options.accessToken);
+  const { metaSelf = false, nonStringEcho = false, nullParams = false } = options.compat ?? {};
+  const flags = { metaSelf, nonStringEcho, nullParams };
+  for (const [name, value] of Object.entries(flags)) {
+    if (typeof value !== "boolean") {
+      throw new TypeError(
+        `Cannot create OneBot: compat.${name} must be a boolean: current value is ${value}`,
+      );
+    }
+  }
+  if (heartbeat !== false) {
+    checkInteger("create OneBot", "heartbeat.interval", heartbeat.interval, 1);
+  }
+  const { http } = options;
+  if (http !== undefined && http !== false && http.maxPollTimeout !== undefined) {
+    checkInteger("create OneBot", "http.maxPollTimeout", http.maxPollTimeout, 1);
+  }
+  if (typeof strictEvents !== "boolean") {
+    throw new TypeError(
+      `Cannot create OneBot: strictEvents must be a boolean: current value is ${strictEvents}`,
+    );
+  }
+  return { accessToken, ...flags, strictEvents };
+}
+
+/**
+ * Connects every reverse WebSocket. Each starts connecting when created: if
+ * a later target is invalid, the earlier ones are stopped before the throw,
+ * or they would reconnect forever with no handle to stop them.
+ */
+function connectAll(
+  targets: readonly ReverseWebSocketOptions[],
+  router: ActionRouter,
+  log: Log,
+): EventSink[] {
+  const reverse: EventSink[] = [];
+  try {
+    for (const target of targets) reverse.push(connectReverseWebSocket(router, target));
+  } catch (error) {
+    for (const started of reverse) {
+      Promise.resolve(started[Symbol.asyncDispose]()).catch((reason: unknown) =>
+        log.error("Stopping a reverse WebSocket failed: {reason}", { reason })
+      );
+    }
+    throw error;
+  }
+  return reverse;
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import type { StatusData, VersionData } from "../event/types.ts";
 import { mergeHandlers } from "./compose.ts";
+import { GET_LATEST_EVENTS } from "./latest_events.ts";
 import { ok } from "./result.ts";
 import type { AnyActionHandlers } from "./types.ts";
 
@@ -64,6 +65,6 @@ export function withMetaActions(handlers: AnyActionHandlers, info: MetaInfo): An
     get_status: () => ok(info.status()),
     get_supported_actions: () => ok([...supported]),
   });
-  supported = Object.keys(merged).filter((action) => action !== "get_latest_events");
+  supported = Object.keys(merged).filter((action) => action !== GET_LATEST_EVENTS);
   return merged;
 }

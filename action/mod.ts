@@ -32,8 +32,14 @@ export {
   mergeHandlers,
   wrapHandlers,
 } from "./compose.ts";
+export { createLatestEventsHandler, type LatestEventsOptions } from "./latest_events.ts";
 export { type MetaInfo, withMetaActions } from "./meta.ts";
 export { echoOf, parseActionRequest } from "./parse_request.ts";
+export {
+  createMessageValidator,
+  type MessageValidator,
+  type SegmentSupport,
+} from "./segment_validate.ts";
 export { failed, isActionResult, isFailure, ok } from "./result.ts";
 export {
   isExecutionErrorRetcode,
@@ -107,11 +113,11 @@ export type {
   BotSelf,
   BotStatus,
   Event,
+  EventBuffer,
   EventType,
   ExtensionName,
   Message,
   Segment,
-  SegmentSupport,
   SegmentType,
   StandardSegmentData,
   StatusData,

@@ -4,8 +4,11 @@
  * @module
  */
 
+import { checkInteger } from "../_check.ts";
+import { clip } from "../_text.ts";
 import { logger } from "../_log.ts";
 import type { BotSelf } from "../event/types.ts";
+import { GET_LATEST_EVENTS } from "./latest_events.ts";
 import { echoOf, parseActionRequest } from "./parse_request.ts";
 import { failed, isActionResult, isFailure } from "./result.ts";
 import { RETCODE } from "./retcode.ts";
@@ -31,7 +34,7 @@ import type {
  * ```
  */
 export const META_ACTIONS: ReadonlySet<string> = new Set([
-  "get_latest_events",
+  GET_LATEST_EVENTS,
   "get_supported_actions",
   "get_status",
   "get_version",
@@ -156,11 +159,7 @@ export interface ActionRouterOptions {
  */
 export function createActionRouter(options: ActionRouterOptions): ActionRouter {
   const { handlers, bots, metaActions = META_ACTIONS, validators = {}, maxDepth = 64 } = options;
-  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
-    throw new RangeError(
-      `Cannot create action router: maxDepth must be an integer > 0: current value is ${maxDepth}`,
-    );
-  }
+  checkInteger("create action router", "maxDepth", maxDepth, 1);
   const { mapError } = options;
   if (mapError !== undefined && typeof mapError !== "function") {
     throw new TypeError(
@@ -218,6 +217,7 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     let params: unknown = parsed.params;
     const validate = Object.hasOwn(validators, action) ? validators[action] : undefined;
     const context: ActionContext = { connection: connection.connection, self };
+    if (connection.signal !== undefined) context.signal = connection.signal;
     try {
       if (validate !== undefined) {
         params = validate(parsed.params);
@@ -324,9 +324,4 @@ function deeperThan(value: unknown, limit: number): boolean {
     }
   }
   return false;
-}
-
-/** Keeps peer-chosen strings short in messages and logs. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

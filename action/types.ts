@@ -154,6 +154,12 @@ export interface ActionContext {
    * there is one. `undefined` for a meta action without a resolvable bot.
    */
   self: BotSelf | undefined;
+  /**
+   * Aborted when the request's answer is no longer wanted: over HTTP, when
+   * the client goes away before it (a long poll then ends at once). Absent
+   * where the transport gives none.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -169,6 +175,8 @@ export interface ActionContext {
 export interface RequestContext {
   /** Which kind of connection the request came through. */
   connection: ConnectionKind;
+  /** Given to the handler as {@linkcode ActionContext.signal}. */
+  signal?: AbortSignal;
 }
 
 /**

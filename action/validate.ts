@@ -6,12 +6,13 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import * as v from "valibot";
 import {
   createMessageValidator,
   type MessageValidator,
   type SegmentSupport,
-} from "../event/segment_validate.ts";
+} from "./segment_validate.ts";
 import { failed, isFailure } from "./result.ts";
 import { RETCODE } from "./retcode.ts";
 import type { ParamsValidator } from "./router.ts";
@@ -347,9 +348,4 @@ function knownKeysOf(
     return (params) => byValue.get(params[key]);
   }
   return () => undefined;
-}
-
-/** Keeps peer-chosen strings short in messages. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

@@ -14,7 +14,8 @@ import type {
   OneBotWebhookOptions,
   OneBotWebSocketOptions,
 } from "../onebot.ts";
-import { readLimited } from "../connection/_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
+import { describe } from "../_text.ts";
 
 /** The largest configuration file read, in bytes (1 MiB): a real one is a few hundred. */
 const MAX_CONFIG_SIZE = 1024 * 1024;
@@ -256,10 +257,6 @@ export async function loadOneBotConfig(path: string | URL): Promise<OneBotConfig
     throw new TypeError(`Cannot read OneBot configuration ${name}: ${reason}`);
   }
   return parseOneBotConfig(value);
-}
-
-function describe(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 function record(value: unknown, path: string, problems: string[]): Json | undefined {

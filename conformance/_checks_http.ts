@@ -153,7 +153,6 @@ function withQuery(url: URL, token: string): URL {
 /** Runs every HTTP check against `ctx.http`. */
 export async function checkHttp(ctx: Context): Promise<void> {
   const url = ctx.http!;
-  const json = { "Content-Type": "application/json" };
   const reachable = await check(ctx, RULES.reachable, async () => {
     const call = await postAction(ctx, GET_VERSION);
     if (call.result.status === 401 && ctx.token === "") {
@@ -170,86 +169,8 @@ export async function checkHttp(ctx: Context): Promise<void> {
     skipAll(ctx, AFTER_REACHABLE, "the implementation is not reachable over HTTP");
     return;
   }
-
-  // HTTP-02..04: the auth matrix, in the order of HTTP-03.
-  const authRules = [
-    RULES.noCredentials,
-    RULES.wrongHeader,
-    RULES.lowercase,
-    RULES.twoSpaces,
-    RULES.noFallback,
-    RULES.queryOnly,
-    RULES.rightHeader,
-  ];
-  if (ctx.token === "") {
-    skipAll(ctx, authRules, "no access token given (--token)");
-  } else {
-    const token = ctx.token;
-    const cases: [Rule, Record<string, string>, URL, number][] = [
-      [RULES.noCredentials, json, url, 401],
-      [RULES.wrongHeader, { ...json, Authorization: `Bearer wrong-${token}` }, url, 401],
-      [RULES.lowercase, { ...json, Authorization: `bearer ${token}` }, url, 401],
-      [RULES.twoSpaces, { ...json, Authorization: `Bearer  ${token}` }, url, 401],
-      [
-        RULES.noFallback,
-        { ...json, Authorization: `Bearer wrong-${token}` },
-        withQuery(url, token),
-        401,
-      ],
-      [RULES.queryOnly, json, withQuery(url, token), 200],
-      [RULES.rightHeader, { ...json, Authorization: `Bearer ${token}` }, url, 200],
-    ];
-    for (const [rule, headers, target, expected] of cases) {
-      await check(ctx, rule, async () => {
-        return expectStatus(await postAction(ctx, GET_VERSION, { headers, url: target }), expected);
-      });
-    }
-  }
-
-  // HTTP-05..08: encodings.
-  let jsonCall: HttpCall | undefined;
-  await check(ctx, RULES.json, async () => {
-    jsonCall = await postAction(ctx, GET_VERSION);
-    const outcome = expectRetcode(jsonCall, 0);
-    return outcome.status === "pass" ? pass(show(jsonCall.value)) : outcome;
-  });
-  await check(ctx, RULES.jsonType, () => {
-    if (jsonCall === undefined) return skip("no JSON answer");
-    const type = mediaType(jsonCall.result.headers.get("content-type"));
-    return type === "application/json" ? pass() : fail(`Content-Type is ${show(type)}`);
-  });
-  let msgpackCall: HttpCall | undefined;
-  await check(ctx, RULES.msgpack, async () => {
-    const call = await postAction(ctx, GET_VERSION, { encoding: "msgpack" });
-    if (call.result.status === 415) return skip("MessagePack is not supported (415)");
-    msgpackCall = call;
-    return expectRetcode(call, 0);
-  });
-  await check(ctx, RULES.msgpackType, () => {
-    if (msgpackCall === undefined) return skip("MessagePack is not supported");
-    const type = mediaType(msgpackCall.result.headers.get("content-type"));
-    return type === "application/msgpack" ? pass() : fail(`Content-Type is ${show(type)}`);
-  });
-  await check(ctx, RULES.textPlain, async () => {
-    const headers = { ...authHeaders(ctx), "Content-Type": "text/plain" };
-    return expectStatus(await postAction(ctx, GET_VERSION, { headers }), 415);
-  });
-
-  // HTTP-09, HTTP-10: other methods and paths.
-  await check(ctx, RULES.get, async () => {
-    const result = await httpRequest(url, {
-      method: "GET",
-      headers: authHeaders(ctx),
-      timeout: ctx.timeout,
-    });
-    return result.status === 405 ? pass() : fail(`got ${result.status}`);
-  });
-  await check(ctx, RULES.path, async () => {
-    const other = new URL("conformance-no-such-path", url);
-    const call = await postAction(ctx, GET_VERSION, { url: other });
-    return call.result.status === 404 ? pass() : fail(`got ${call.result.status}`);
-  });
-
+  await checkAuth(ctx, url);
+  await checkEncodings(ctx, url);
   // HTTP-11, REQ-01: bad requests get 200 and a retcode.
   const badRequests: [Rule, unknown, "json" | "raw", number][] = [
     [RULES.malformed, '{"action": "get_version", "params": {}', "raw", 10001],
@@ -295,6 +216,90 @@ export async function checkHttp(ctx: Context): Promise<void> {
 
   // §3.1: get_latest_events.
   await checkPolling(ctx);
+}
+
+/** HTTP-02..04: the auth matrix, in the order of HTTP-03. */
+async function checkAuth(ctx: Context, url: URL): Promise<void> {
+  const json = { "Content-Type": "application/json" };
+  const authRules = [
+    RULES.noCredentials,
+    RULES.wrongHeader,
+    RULES.lowercase,
+    RULES.twoSpaces,
+    RULES.noFallback,
+    RULES.queryOnly,
+    RULES.rightHeader,
+  ];
+  if (ctx.token === "") {
+    skipAll(ctx, authRules, "no access token given (--token)");
+  } else {
+    const token = ctx.token;
+    const cases: [Rule, Record<string, string>, URL, number][] = [
+      [RULES.noCredentials, json, url, 401],
+      [RULES.wrongHeader, { ...json, Authorization: `Bearer wrong-${token}` }, url, 401],
+      [RULES.lowercase, { ...json, Authorization: `bearer ${token}` }, url, 401],
+      [RULES.twoSpaces, { ...json, Authorization: `Bearer  ${token}` }, url, 401],
+      [
+        RULES.noFallback,
+        { ...json, Authorization: `Bearer wrong-${token}` },
+        withQuery(url, token),
+        401,
+      ],
+      [RULES.queryOnly, json, withQuery(url, token), 200],
+      [RULES.rightHeader, { ...json, Authorization: `Bearer ${token}` }, url, 200],
+    ];
+    for (const [rule, headers, target, expected] of cases) {
+      await check(ctx, rule, async () => {
+        return expectStatus(await postAction(ctx, GET_VERSION, { headers, url: target }), expected);
+      });
+    }
+  }
+}
+
+/** HTTP-05..10: encodings and their media types; other methods and paths. */
+async function checkEncodings(ctx: Context, url: URL): Promise<void> {
+  let jsonCall: HttpCall | undefined;
+  await check(ctx, RULES.json, async () => {
+    jsonCall = await postAction(ctx, GET_VERSION);
+    const outcome = expectRetcode(jsonCall, 0);
+    return outcome.status === "pass" ? pass(show(jsonCall.value)) : outcome;
+  });
+  await check(ctx, RULES.jsonType, () => {
+    if (jsonCall === undefined) return skip("no JSON answer");
+    const type = mediaType(jsonCall.result.headers.get("content-type"));
+    return type === "application/json" ? pass() : fail(`Content-Type is ${show(type)}`);
+  });
+  let msgpackCall: HttpCall | undefined;
+  await check(ctx, RULES.msgpack, async () => {
+    const call = await postAction(ctx, GET_VERSION, { encoding: "msgpack" });
+    if (call.result.status === 415) return skip("MessagePack is not supported (415)");
+    msgpackCall = call;
+    return expectRetcode(call, 0);
+  });
+  await check(ctx, RULES.msgpackType, () => {
+    if (msgpackCall === undefined) return skip("MessagePack is not supported");
+    const type = mediaType(msgpackCall.result.headers.get("content-type"));
+    return type === "application/msgpack" ? pass() : fail(`Content-Type is ${show(type)}`);
+  });
+  await check(ctx, RULES.textPlain, async () => {
+    const headers = { ...authHeaders(ctx), "Content-Type": "text/plain" };
+    return expectStatus(await postAction(ctx, GET_VERSION, { headers }), 415);
+  });
+
+  // HTTP-09, HTTP-10: other methods and paths.
+  await check(ctx, RULES.get, async () => {
+    const result = await httpRequest(url, {
+      method: "GET",
+      headers: authHeaders(ctx),
+      timeout: ctx.timeout,
+    });
+    return result.status === 405 ? pass() : fail(`got ${result.status}`);
+  });
+  await check(ctx, RULES.path, async () => {
+    const other = new URL("conformance-no-such-path", url);
+    const call = await postAction(ctx, GET_VERSION, { url: other });
+    return call.result.status === 404 ? pass() : fail(`got ${call.result.status}`);
+  });
 }
 
 async function checkPolling(ctx: Context): Promise<void> {

@@ -263,8 +263,13 @@ async function checkSession(ctx: Context, peer: Peer): Promise<void> {
     const missing = ctx.bots.filter((key) => !listed.has(key));
     return missing.length === 0 ? pass() : fail(`missing ${missing.join(", ")}`);
   });
+  await checkEncodings(ctx, peer);
+  await checkBadRequests(ctx, peer, call);
+  await checkConcurrency(ctx, peer);
+}
 
-  // WS-06..08: text and binary requests.
+/** WS-06..08: text and binary requests, answered in their kind of frame. */
+async function checkEncodings(ctx: Context, peer: Peer): Promise<void> {
   let textFrame: Frame | undefined;
   await check(ctx, RULES.text, async () => {
     const echo = echoId();
@@ -302,8 +307,14 @@ async function checkSession(ctx: Context, peer: Peer): Promise<void> {
       ? pass()
       : fail(`answered with a ${binaryFrame.kind} frame`);
   });
+}
 
-  // WS-09, REQ-01: bad requests keep the socket open.
+/** WS-09, REQ-01: bad requests are answered and keep the socket open. */
+async function checkBadRequests(
+  ctx: Context,
+  peer: Peer,
+  call: ReturnType<typeof peerCaller>,
+): Promise<void> {
   await check(ctx, RULES.malformed, async () => {
     const frame = await peer.call('{"action": "get_version", "params": {', undefined, ctx.timeout);
     const value = frame.value as Json;
@@ -336,8 +347,11 @@ async function checkSession(ctx: Context, peer: Peer): Promise<void> {
     if (value.echo !== echo) return fail(`echo is ${show(value.echo)}`);
     return value.retcode === 10002 ? pass() : fail(`retcode ${show(value.retcode)}`);
   });
+}
 
-  // WS-13: concurrent requests.
+/** WS-13: concurrent requests; then events come as text frames. */
+async function checkConcurrency(ctx: Context, peer: Peer): Promise<void> {
+  const { frames } = peer;
   await check(ctx, RULES.concurrent, async () => {
     const actions = [
       "get_version",

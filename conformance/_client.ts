@@ -9,7 +9,8 @@
  */
 
 import { decodeMsgpack, encodeMsgpack } from "../connection/codec.ts";
-import { readLimited } from "../connection/_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
+import { within as withinTime } from "../_time.ts";
 
 /** The largest HTTP body the checker reads from the implementation (64 MiB). */
 export const MAX_HTTP_BODY = 64 * 1024 * 1024;
@@ -32,16 +33,8 @@ export function errorMessage(error: unknown): string {
  * Resolves like `promise`, or rejects after `ms` with a message naming what
  * was awaited. The timer is always cleared.
  */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return withinTime(promise, ms, `no ${what} within ${ms} ms`);
 }
 
 /** Waits `ms` milliseconds (the timer is always done when this resolves). */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import type { CheckLevel, CheckResult, CheckStatus } from "./report.ts";
 import { decodeBody, errorMessage, httpRequest, type HttpResult, msgpack } from "./_client.ts";
 
@@ -189,5 +190,5 @@ export function show(value: unknown, max = 120): string {
   } catch {
     text = String(value);
   }
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return clip(text, max);
 }

@@ -13,7 +13,7 @@ import {
   type Waiters,
   wrapSocket,
 } from "./_client.ts";
-import { readLimited } from "../connection/_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
 
 /** One webhook POST as received. */
 export interface WebhookPost {

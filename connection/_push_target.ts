@@ -1,14 +1,16 @@
 /**
  * What the push targets (the webhook and the reverse WebSocket) share: the
- * `User-Agent`, the URL as a log line shows it, and a refusal told in words.
+ * URL check, token placement (header or query), the names logs and taps
+ * give the target, the `User-Agent`, and a refusal told in words.
  * Private: not exported from `mod.ts`.
  *
  * @module
  */
 
-import { redactUrl } from "../_log.ts";
+import { redactUrl, urlPeer } from "../_log.ts";
 import { LIBOB_VERSION } from "../version.ts";
-import { readLimited } from "./_read_limited.ts";
+import { readLimited } from "../_read_limited.ts";
+import { checkAccessToken } from "./auth.ts";
 
 /**
  * The default `User-Agent` of a webhook POST (WH-03). The reverse WebSocket
@@ -21,14 +23,63 @@ export const USER_AGENT = `OneBot/12 libob/${LIBOB_VERSION}`;
 /** Bytes of a refusal's body read for its reason; a longer body gives none. */
 export const REASON_LIMIT = 512;
 
+/** The options every push target takes about where it pushes. */
+export interface PushTargetOptions {
+  /** The target's URL. */
+  url: string;
+  /** The access token; empty or unset sends none. */
+  accessToken?: string | undefined;
+  /** Put the token in the `access_token` query parameter instead of a header. */
+  tokenInQuery?: boolean;
+}
+
+/** Where a push target connects, with the token placed, and how it is named. */
+export interface PushTarget {
+  /** The URL to connect to: with the `access_token` parameter when `tokenInQuery`. */
+  url: string;
+  /** The `Authorization` header to send: `Bearer <token>`, when the token goes in one. */
+  authorization: string | undefined;
+  /** The URL as log lines show it ({@linkcode redactUrl}). */
+  shown: string;
+  /** The URL as taps and fan-out names show it ({@linkcode urlPeer}). */
+  peer: string;
+}
+
 /**
- * The URL as log lines show it: the `access_token` query parameter and a
- * `user:password@` password replaced by `[REDACTED]`.
+ * Checks a push target's URL (its scheme one of `schemes`), token and
+ * `tokenInQuery`, and places the token: in the query when asked, else in an
+ * `Authorization` header (WH-06, WSR-04). The token goes untrimmed.
+ *
+ * @throws {TypeError} With `where` in a std-style message, when the URL does
+ * not parse or has another scheme, the token has surrounding white space, or
+ * `tokenInQuery` is not a boolean.
  */
-export function redactedUrl(url: URL): string {
-  const shown = new URL(url.href);
-  if (shown.password !== "") shown.password = "[REDACTED]"; // user:password@ is Basic auth
-  return redactUrl(shown.href);
+export function checkPushTarget(
+  where: string,
+  options: PushTargetOptions,
+  schemes: readonly [string, string],
+): PushTarget {
+  const { url, tokenInQuery = false } = options;
+  const target = typeof url === "string" && URL.canParse(url) ? new URL(url) : undefined;
+  if (target === undefined || !schemes.includes(target.protocol)) {
+    throw new TypeError(
+      `Cannot ${where}: url must be a ${schemes.join(" or ")} URL: current value is ${
+        typeof url === "string" ? redactUrl(url) : url
+      }`,
+    );
+  }
+  if (typeof tokenInQuery !== "boolean") {
+    throw new TypeError(`Cannot ${where}: tokenInQuery must be a boolean`);
+  }
+  const accessToken = checkAccessToken(where, options.accessToken);
+  const inQuery = accessToken !== "" && tokenInQuery;
+  if (inQuery) target.searchParams.set("access_token", accessToken);
+  return {
+    url: target.href,
+    authorization: accessToken !== "" && !inQuery ? `Bearer ${accessToken}` : undefined,
+    shown: redactUrl(target),
+    peer: urlPeer(target),
+  };
 }
 
 /**

@@ -15,12 +15,14 @@ import { echoOf } from "../action/parse_request.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
-import type { ActionResponse, ActionRouter } from "../action/types.ts";
+import type { ActionResponse, ActionRouter, Failure } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import type { FrameTap } from "./frame.ts";
 import type { Greeting } from "./types.ts";
 import { decode, encodeEvent, encodeResponse, type Encoding } from "./codec.ts";
 import { checkInteger } from "../_check.ts";
+import { raceTimeout, TIMED_OUT } from "../_time.ts";
+import { createOutbox } from "./_outbox.ts";
 
 /** Default largest frame accepted, in bytes (16 MiB). */
 export const DEFAULT_MAX_FRAME_SIZE: number = 16 * 1024 * 1024;
@@ -109,7 +111,38 @@ export interface Session {
   close(code: number, reason: string, timeout: number): Promise<void>;
 }
 
-type Frame = string | Uint8Array<ArrayBuffer>;
+/**
+ * A frame's request, decoded: WS-06..08, text frames are JSON and binary
+ * frames MessagePack. A frame over `maxFrameSize` bytes or not valid in its
+ * encoding is a 10001 failure (WS-09: answered, never a reason to close);
+ * another kind of data is `undefined`.
+ */
+function decodeFrame(
+  data: unknown,
+  maxFrameSize: number,
+): { value: unknown; encoding: Encoding } | { failure: Failure; encoding: Encoding } | undefined {
+  let input: string | Uint8Array;
+  let size: number;
+  if (typeof data === "string") {
+    input = data;
+    size = utf8Length(data, maxFrameSize);
+  } else if (data instanceof ArrayBuffer) {
+    input = new Uint8Array(data);
+    size = data.byteLength;
+  } else {
+    return undefined;
+  }
+  const encoding: Encoding = typeof input === "string" ? "json" : "msgpack";
+  if (size > maxFrameSize) {
+    const message = `the frame is larger than ${maxFrameSize} bytes`;
+    return { failure: failed(RETCODE.BAD_REQUEST, message), encoding };
+  }
+  try {
+    return { value: decode(input, encoding), encoding };
+  } catch {
+    return { failure: failed(RETCODE.BAD_REQUEST, `the frame is not valid ${encoding}`), encoding };
+  }
+}
 
 /**
  * Starts a session on a socket that is CONNECTING or OPEN. The greeting is
@@ -119,69 +152,12 @@ type Frame = string | Uint8Array<ArrayBuffer>;
  * ordered queue that is flushed on `open`.
  */
 export function startSession(socket: WebSocket, options: SessionOptions): Session {
-  const { router, connection, limits, slowCode, log, tap, peer = "" } = options;
+  const { router, connection, limits, log, tap, peer = "" } = options;
   socket.binaryType = "arraybuffer";
   const closed = Promise.withResolvers<void>();
-  let pending: Frame[] = [];
-  let pendingBytes = 0;
-  let closeOnOpen: { code: number; reason: string } | undefined;
+  const { write, isDone, closeSocket } = createOutbox(socket, options);
   let running = 0;
   const waiting: { value: unknown; encoding: Encoding }[] = [];
-
-  function isDone(): boolean {
-    return closeOnOpen !== undefined || socket.readyState === WebSocket.CLOSING ||
-      socket.readyState === WebSocket.CLOSED;
-  }
-
-  function tooSlow(unsent: number): void {
-    log.warn(
-      "Closing a {connection} socket that is too slow: {unsent} bytes unsent, limit {limit}",
-      { connection, unsent, limit: limits.maxBufferedAmount },
-    );
-    closeSocket(slowCode, "too slow");
-  }
-
-  function closeSocket(code: number, reason: string): void {
-    pending = [];
-    pendingBytes = 0;
-    if (socket.readyState === WebSocket.CONNECTING) {
-      closeOnOpen ??= { code, reason };
-      return;
-    }
-    try {
-      socket.close(code, reason);
-    } catch (error) {
-      log.debug("Could not close a {connection} socket: {error}", { connection, error });
-    }
-  }
-
-  /** Sends or queues one frame; `false` when it will not be sent. */
-  function write(frame: Frame): boolean {
-    if (isDone()) return false;
-    // Pending strings are counted in UTF-16 units: a cheap approximation.
-    const size = typeof frame === "string" ? frame.length : frame.byteLength;
-    if (socket.readyState === WebSocket.CONNECTING) {
-      if (pendingBytes + size > limits.maxBufferedAmount) {
-        tooSlow(pendingBytes + size);
-        return false;
-      }
-      pending.push(frame);
-      pendingBytes += size;
-      return true;
-    }
-    // Deno reports bufferedAmount on server and client sockets alike.
-    if (socket.bufferedAmount > limits.maxBufferedAmount) {
-      tooSlow(socket.bufferedAmount);
-      return false;
-    }
-    try {
-      socket.send(frame);
-      return true;
-    } catch (error) {
-      log.debug("Could not send on a {connection} socket: {error}", { connection, error });
-      return false;
-    }
-  }
 
   function send(event: Event): boolean {
     const text = encodeEvent(event, log);
@@ -229,40 +205,13 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
 
   function onFrame(data: unknown): void {
     if (isDone()) return;
-    let input: string | Uint8Array;
-    let size: number;
-    if (typeof data === "string") {
-      input = data;
-      size = utf8Length(data, limits.maxFrameSize);
-    } else if (data instanceof ArrayBuffer) {
-      input = new Uint8Array(data);
-      size = data.byteLength;
-    } else {
+    const frame = decodeFrame(data, limits.maxFrameSize);
+    if (frame === undefined) return;
+    if ("failure" in frame) {
+      reply(toResponse(frame.failure, undefined), frame.encoding);
       return;
     }
-    // WS-06..08: text frames are JSON, binary frames MessagePack.
-    const encoding: Encoding = typeof input === "string" ? "json" : "msgpack";
-    if (size > limits.maxFrameSize) {
-      reply(
-        toResponse(
-          failed(RETCODE.BAD_REQUEST, `the frame is larger than ${limits.maxFrameSize} bytes`),
-          undefined,
-        ),
-        encoding,
-      );
-      return;
-    }
-    let value: unknown;
-    try {
-      value = decode(input, encoding);
-    } catch {
-      // WS-09: a malformed frame is answered, never a reason to close.
-      reply(
-        toResponse(failed(RETCODE.BAD_REQUEST, `the frame is not valid ${encoding}`), undefined),
-        encoding,
-      );
-      return;
-    }
+    const { value, encoding } = frame;
     tap?.({ direction: "in", type: "action", connection, peer, encoding, data: value });
     if (running < limits.maxInFlight) {
       run(value, encoding);
@@ -279,18 +228,6 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     }
   }
 
-  socket.addEventListener("open", () => {
-    if (closeOnOpen !== undefined) {
-      const { code, reason } = closeOnOpen;
-      closeOnOpen = undefined;
-      closeSocket(code, reason);
-      return;
-    }
-    const frames = pending;
-    pending = [];
-    pendingBytes = 0;
-    for (const frame of frames) write(frame);
-  });
   socket.addEventListener("message", (event) => onFrame(event.data));
   socket.addEventListener("error", (event) => {
     log.debug("{connection} socket error: {message}", {
@@ -299,8 +236,6 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     });
   });
   socket.addEventListener("close", () => {
-    pending = [];
-    pendingBytes = 0;
     waiting.length = 0;
     closed.resolve();
   });
@@ -316,13 +251,7 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     closed: closed.promise,
     async close(code, reason, timeout) {
       if (socket.readyState !== WebSocket.CLOSED) closeSocket(code, reason);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<"expired">((resolve) => {
-        timer = setTimeout(() => resolve("expired"), timeout);
-      });
-      const outcome = await Promise.race([closed.promise, expired]);
-      clearTimeout(timer);
-      if (outcome === "expired") {
+      if (await raceTimeout(closed.promise, timeout) === TIMED_OUT) {
         log.warn("A {connection} peer did not complete the closing handshake in {timeout} ms", {
           connection,
           timeout,

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { hasControlCharacter } from "../_text.ts";
+
 /**
  * Compares two strings in time that depends only on their lengths, so that
  * a wrong token reveals nothing of the right one but its length.
@@ -99,12 +101,4 @@ export function checkAccessToken(where: string, accessToken: string | undefined)
     );
   }
   return accessToken;
-}
-
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }

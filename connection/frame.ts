@@ -78,19 +78,6 @@ export interface Frame {
  */
 export type FrameTap = (frame: Frame) => void;
 
-/**
- * A peer label for a URL: no query, fragment or credentials, which may hold
- * the access token.
- */
-export function urlPeer(url: string | URL): string {
-  const shown = new URL(url);
-  shown.search = "";
-  shown.hash = "";
-  shown.username = "";
-  shown.password = "";
-  return shown.href;
-}
-
 /** A peer label for a remote address of `Deno.serve`. */
 export function addrPeer(info: Deno.ServeHandlerInfo | undefined): string {
   const addr = info?.remoteAddr;

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkInteger } from "../_check.ts";
 import { logger } from "../_log.ts";
 import { heartbeatEvent } from "../event/meta.ts";
 import type { Event } from "../event/types.ts";
@@ -27,11 +28,7 @@ import { createFailureLog } from "./_failure_log.ts";
  * ```
  */
 export function startHeartbeat(emit: (event: Event) => void, interval: number): Disposable {
-  if (!Number.isSafeInteger(interval) || interval <= 0) {
-    throw new RangeError(
-      `Cannot start heartbeat: interval must be an integer > 0: current value is ${interval}`,
-    );
-  }
+  checkInteger("start heartbeat", "interval", interval, 1);
   const failures = createFailureLog<Event>({
     log: logger("heartbeat"),
     label: "The heartbeat callback",

@@ -6,19 +6,18 @@
  */
 
 import { logger } from "../_log.ts";
-import { echoOf, parseActionRequest } from "../action/parse_request.ts";
-import { failed, isFailure, ok } from "../action/result.ts";
+import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
-import type { EventBuffer } from "../event/buffer.ts";
-import { readLimited } from "./_read_limited.ts";
-import { refuse } from "./_refuse.ts";
-import { checkOrigins, isOriginAllowed } from "./_origin.ts";
+import { readLimited } from "../_read_limited.ts";
+import { refuse } from "../_refuse.ts";
+import { checkOrigins, isOriginAllowed } from "../_origin.ts";
 import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import { checkInteger } from "../_check.ts";
+import { raceTimeout, TIMED_OUT } from "../_time.ts";
 
 /**
  * A Web-standard request handler, usable as `Deno.serve`'s handler or a
@@ -59,10 +58,6 @@ export interface HttpHandlerOptions {
   allowedOrigins?: readonly string[];
   /** Largest accepted body in bytes, answered 413 before buffering. Default 16 MiB. */
   maxBodySize?: number;
-  /** The buffer behind `get_latest_events`; without it the action answers 10002 (HTTP-12). */
-  events?: EventBuffer;
-  /** Longest long poll in seconds; a larger `timeout` is shortened to it. Default 600. */
-  maxPollTimeout?: number;
   /** Sees every action and response ({@linkcode FrameTap}); `peer` is the client's address. */
   tap?: FrameTap;
 }
@@ -78,9 +73,13 @@ const UTF8 = new TextEncoder();
  * `Content-Length` over the limit (413). Once the body is being read, the
  * answer is always 200 with a retcode (HTTP-11), in the request's encoding
  * (HTTP-08); a body that grows past the limit while streaming is still 413.
+ * An action that does not answer at once (a `get_latest_events` long poll,
+ * see `createLatestEventsHandler`) is answered in a streamed body: when the
+ * client goes away first, the server cancels it and the action's
+ * `context.signal` is aborted.
  *
  * @param router The action router.
- * @param options Token, origins, body limit and the optional event buffer.
+ * @param options Token, origins and body limit.
  * @returns The request handler.
  * @throws {RangeError} When a limit is not a positive integer.
  * @throws {TypeError} When the token has surrounding white space or an allowed origin is not one.
@@ -113,19 +112,19 @@ export function createHttpHandler(
   const accessToken = checkAccessToken("create HTTP handler", options.accessToken);
   const allowedOrigins = checkOrigins("create HTTP handler", options.allowedOrigins);
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
-  const maxPollTimeout = options.maxPollTimeout ?? 600;
   checkInteger("create HTTP handler", "maxBodySize", maxBodySize, 1);
-  checkInteger("create HTTP handler", "maxPollTimeout", maxPollTimeout, 1);
-  const { events } = options;
   const log = logger("http");
   const tap = guardTap("create HTTP handler", options.tap, log, "http");
 
-  /** The response to a decoded body, or a long poll to run while the response is written. */
+  /**
+   * The response to a body, or, for an action still running after a turn of
+   * the event loop, the pending response with the abort of its signal.
+   */
   async function answer(
     body: Uint8Array,
     encoding: Encoding,
     peer: string,
-  ): Promise<ActionResponse | LongPoll> {
+  ): Promise<ActionResponse | Pending> {
     let value: unknown;
     try {
       value = decode(body, encoding);
@@ -136,25 +135,11 @@ export function createHttpHandler(
       );
     }
     tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
-    if (events !== undefined && isGetLatestEvents(value)) {
-      const request = parseActionRequest(value);
-      const poll = isFailure(request) ? request : checkPoll(request.params, maxPollTimeout);
-      const echo = echoOf(value);
-      if (isFailure(poll)) return toResponse(poll, echo);
-      if (poll.timeoutMs === 0 || events.length > 0) {
-        return toResponse(ok(await events.poll(poll.limit, 0)), echo);
-      }
-      return async (signal) => {
-        const taken = await events.poll(poll.limit, poll.timeoutMs, signal);
-        if (signal.aborted && taken.length > 0) {
-          log.warn("{count} event(s) were taken by a long poll whose client went away", {
-            count: taken.length,
-          });
-        }
-        return toResponse(ok(taken), echo);
-      };
-    }
-    return await router(value, { connection: "http" });
+    const abort = new AbortController();
+    const response = router(value, { connection: "http", signal: abort.signal });
+    // Ready within this turn of the event loop: every action that does not wait.
+    const ready = await raceTimeout(response, 0);
+    return ready === TIMED_OUT ? { response, abort } : ready;
   }
 
   /** Taps, logs and encodes the response. */
@@ -210,8 +195,8 @@ export function createHttpHandler(
       ? toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined)
       : await answer(body, encoding, peer);
     const headers = { "Content-Type": MEDIA_TYPE[encoding] };
-    if (typeof response === "function") {
-      return new Response(longPollBody(response, (done) => encode(done, encoding, peer)), {
+    if ("abort" in response) {
+      return new Response(pendingBody(response, (done) => encode(done, encoding, peer)), {
         status: 200,
         headers,
       });
@@ -230,47 +215,27 @@ function isRootPath(url: string): boolean {
   return Number.isNaN(next) || next === 63 || next === 35;
 }
 
-function isGetLatestEvents(value: unknown): boolean {
-  return typeof value === "object" && value !== null &&
-    (value as Record<string, unknown>).action === "get_latest_events";
-}
-
-/** A long poll that waits for events; an aborted `signal` ends it at once. */
-type LongPoll = (signal: AbortSignal) => Promise<ActionResponse>;
-
-/**
- * `get_latest_events` (§3.1): `limit` and `timeout` are non-negative integers
- * (10003 otherwise); `timeout` is in seconds, capped at `maxPollTimeout`.
- */
-function checkPoll(
-  params: Record<string, unknown>,
-  maxPollTimeout: number,
-): { limit: number; timeoutMs: number } | ReturnType<typeof failed> {
-  const { limit = 0, timeout = 0 } = params;
-  for (const [name, value] of [["limit", limit], ["timeout", timeout]] as const) {
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-      return failed(RETCODE.BAD_PARAM, `${name} must be an integer >= 0`);
-    }
-  }
-  return { limit: limit as number, timeoutMs: Math.min(timeout as number, maxPollTimeout) * 1000 };
+/** A response still being made, and the abort of its action's signal. */
+interface Pending {
+  response: Promise<ActionResponse>;
+  abort: AbortController;
 }
 
 /**
- * The body of a long poll's response: the poll starts when the server reads
- * the body, and when the client goes away the server cancels the body, which
- * aborts the poll at once: its waiter slot is freed and the events that
- * arrive go to the next poll (§3.1, HTTP-16). (`request.signal` would see
- * the client go too, but on Deno 2 reading it prints a notice about its
- * legacy abort-on-success behaviour.)
+ * The body of a pending response: when the client goes away the server
+ * cancels the body, which aborts the action's signal at once; a long poll
+ * then frees its waiter slot and the events that arrive go to the next poll
+ * (§3.1, HTTP-16). (`request.signal` would see the client go too, but on
+ * Deno 2 reading it prints a notice about its legacy abort-on-success
+ * behaviour.)
  */
-function longPollBody(
-  poll: LongPoll,
+function pendingBody(
+  { response: pending, abort }: Pending,
   encode: (response: ActionResponse) => string | Uint8Array<ArrayBuffer>,
 ): ReadableStream<Uint8Array> {
-  const abort = new AbortController();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const response = await poll(abort.signal);
+      const response = await pending;
       if (abort.signal.aborted) return;
       const encoded = encode(response);
       controller.enqueue(typeof encoded === "string" ? UTF8.encode(encoded) : encoded);

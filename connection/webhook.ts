@@ -5,18 +5,19 @@
  * @module
  */
 
-import { logger, redactUrl } from "../_log.ts";
+import { logger } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
-import { checkAccessToken } from "./auth.ts";
-import { decode, type EncodedEvent, encodeOnce, encodingOf, MEDIA_TYPE } from "./codec.ts";
+import { type EncodedEvent, encodeOnce, MEDIA_TYPE } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
-import { readLimited } from "./_read_limited.ts";
-import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
+import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
+import { raceTimeout, TIMED_OUT } from "../_time.ts";
+import { createBoundedQueue } from "../_queue.ts";
+import { checkPushTarget, USER_AGENT } from "./_push_target.ts";
+import { describeError, type PostContext, postEvent, runReply } from "./_webhook_post.ts";
 import { createOutageLog } from "./_outage_log.ts";
-import { redactedUrl, refusalReason, USER_AGENT } from "./_push_target.ts";
 
 /**
  * Options of {@linkcode createWebhookEmitter}.
@@ -41,7 +42,11 @@ export interface WebhookOptions {
   timeout?: number;
   /** The `User-Agent` header (WH-03). Default `OneBot/12 libob/<version>`. */
   userAgent?: string;
-  /** Events waiting for delivery; beyond it the oldest is dropped. Default 1000. */
+  /**
+   * Events waiting for delivery; beyond it the oldest is dropped and counted.
+   * `0` means unlimited, as in every size option of libob: memory then
+   * grows for as long as the receiver is slower than the events. Default 1000.
+   */
   maxBacklog?: number;
   /**
    * Largest reply body read, in bytes. A larger reply (by its `Content-Length`,
@@ -153,27 +158,16 @@ export function createWebhookEmitter(
     maxReplySize = 16 * 1024 * 1024,
     drainTimeout = 5000,
     heartbeat = true,
-    tokenInQuery = false,
     userAgent = USER_AGENT,
   } = options;
-  if (typeof options.url !== "string" || !URL.canParse(options.url)) {
-    throw new TypeError(
-      `Cannot ${where}: url must be a URL: current value is ${redactUrl(String(options.url))}`,
-    );
-  }
-  const target = new URL(options.url);
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw new TypeError(
-      `Cannot ${where}: url must use http: or https:: current value is ${redactUrl(options.url)}`,
-    );
-  }
+  const target = checkPushTarget(where, options, ["http:", "https:"]);
   if (typeof impl !== "string" || impl === "") {
     throw new TypeError(
       `Cannot ${where}: impl must be a non-empty string: current value is ${impl}`,
     );
   }
-  if (typeof heartbeat !== "boolean" || typeof tokenInQuery !== "boolean") {
-    throw new TypeError(`Cannot ${where}: heartbeat and tokenInQuery must be booleans`);
+  if (typeof heartbeat !== "boolean") {
+    throw new TypeError(`Cannot ${where}: heartbeat must be a boolean`);
   }
   const { statusUpdate } = options;
   if (statusUpdate !== undefined && typeof statusUpdate !== "function") {
@@ -182,59 +176,57 @@ export function createWebhookEmitter(
     );
   }
   checkInteger(where, "timeout", timeout, 0);
-  checkInteger(where, "maxBacklog", maxBacklog, 1);
+  checkInteger(where, "maxBacklog", maxBacklog, 0);
   checkInteger(where, "maxReplySize", maxReplySize, 1);
   checkInteger(where, "drainTimeout", drainTimeout, 0);
-  const accessToken = checkAccessToken(where, options.accessToken);
-  let headers: Headers;
-  try {
-    // Built once: an invalid impl or User-Agent fails here, not at every post.
-    headers = new Headers({
-      "Content-Type": MEDIA_TYPE.json, // WH-02, WH-07
-      "User-Agent": userAgent, // WH-03
-      "X-OneBot-Version": "12", // WH-04
-      "X-Impl": impl, // WH-05
-    });
-  } catch {
-    throw new TypeError(`Cannot ${where}: impl and userAgent must be valid header values`);
-  }
-  if (accessToken !== "") { // WH-06: the token untrimmed, in the URL only when asked
-    if (tokenInQuery) target.searchParams.set("access_token", accessToken);
-    else headers.set("Authorization", `Bearer ${accessToken}`);
-  }
-  const url = target.href;
-  const shownUrl = redactedUrl(target);
+  const headers = postHeaders(where, impl, userAgent, target.authorization);
+  const { url, shown: shownUrl, peer } = target;
   const log = logger("webhook");
   const tap = guardTap(where, options.tap, log, "http_webhook");
-  const peer = urlPeer(target);
   const outage = createOutageLog({ log, label: "Webhook {url}", url: shownUrl });
 
   // Each event with its JSON text, made when first posted unless another sink made it already.
-  const queue: EncodedEvent[] = [];
-  let head = 0;
-  let delivered = 0;
-  let failedPosts = 0;
-  let dropped = 0;
+  const queue = createBoundedQueue<EncodedEvent>(maxBacklog);
+  const counts = { delivered: 0, failed: 0, dropped: 0 };
   let draining: Promise<void> | undefined;
   let closed = false;
   /** A post failed and no `meta.status_update` was delivered since (`statusUpdate`). */
   let statusOwed = false;
   const abort = new AbortController();
+  const context: PostContext = {
+    url,
+    headers,
+    timeout,
+    router,
+    log,
+    shownUrl,
+    peer,
+    tap,
+    maxReplySize,
+    signal: abort.signal,
+  };
 
-  /** The end of one post: counted, logged, tapped as a `delivery` frame. */
-  function failedPost(event: Event, message: string, properties: Record<string, unknown>): void {
-    failedPosts++;
-    statusOwed = statusUpdate !== undefined;
-    outage.failed(message, { ...properties, id: event.id });
-    const { status, error } = properties;
-    tapDelivery(event, typeof status === "number" ? { status } : { error: String(error) });
+  /** Posts one event, then counts, logs and taps how it ended, and runs a 200 reply. */
+  async function post(item: EncodedEvent): Promise<void> {
+    const { event } = item;
+    const outcome = await postEvent(context, item);
+    if (outcome.kind === "dropped") {
+      counts.dropped++;
+    } else if (outcome.kind === "failed") {
+      counts.failed++;
+      statusOwed = statusUpdate !== undefined;
+      outage.failed(outcome.message, { ...outcome.properties, url: shownUrl, id: event.id });
+      const { status, error } = outcome.properties;
+      tapDelivery(event, typeof status === "number" ? { status } : { error: String(error) });
+    } else {
+      counts.delivered++;
+      if (isStatusUpdate(event)) statusOwed = false;
+      outage.succeeded("Webhook {url} delivers again, after {failures} failed post(s)");
+      tapDelivery(event, { status: outcome.status });
+      if (outcome.reply !== undefined) await runReply(context, outcome.reply, event);
+    }
   }
-  function deliveredPost(event: Event, status: number): void {
-    delivered++;
-    if (isStatusUpdate(event)) statusOwed = false;
-    outage.succeeded("Webhook {url} delivers again, after {failures} failed post(s)");
-    tapDelivery(event, { status });
-  }
+
   function tapDelivery(event: Event, outcome: { status: number } | { error: string }): void {
     tap?.({
       direction: "in",
@@ -244,155 +236,6 @@ export function createWebhookEmitter(
       encoding: "json",
       data: { event_id: event.id, ...outcome },
     });
-  }
-
-  async function post({ event, json }: EncodedEvent): Promise<void> {
-    const body = json();
-    if (body === undefined) {
-      dropped++;
-      return;
-    }
-    tap?.({
-      direction: "out",
-      type: "event",
-      connection: "http_webhook",
-      peer,
-      encoding: "json",
-      data: event,
-    });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers,
-        redirect: "manual", // a redirect is a failed push (WH-13), not a second POST elsewhere
-        body,
-        signal: timeout > 0
-          ? AbortSignal.any([abort.signal, AbortSignal.timeout(timeout)])
-          : abort.signal,
-      });
-    } catch (error) {
-      // Deno's fetch error carries the full URL in its cause: log a redacted text only.
-      failedPost(event, "Webhook {url} failed for event {id}: {error}", {
-        error: describeError(error),
-      });
-      return;
-    }
-    if (response.status === 204) {
-      await cancelBody(response);
-      deliveredPost(event, 204);
-      return;
-    }
-    if (response.status !== 200) { // WH-13
-      // The peer's reason, when it is short text, is what makes a refusal obvious in the log.
-      const reason = await refusalReason(response);
-      failedPost(
-        event,
-        reason === undefined
-          ? "Webhook {url} answered {status} for event {id}"
-          : "Webhook {url} answered {status} for event {id}: {reason}",
-        { status: response.status, reason },
-      );
-      return;
-    }
-    deliveredPost(event, 200);
-    const bytes = await readReply(response, event);
-    if (bytes !== undefined) await runReply(response, bytes);
-  }
-
-  /** A 200 reply's body, read up to `maxReplySize` bytes; `undefined` when it is not read. */
-  async function readReply(response: Response, event: Event): Promise<Uint8Array | undefined> {
-    const length = response.headers.get("content-length");
-    let size = length !== null && /^\d+$/.test(length) ? Number(length) : 0;
-    try {
-      if (size <= maxReplySize) {
-        const read = response.body === null
-          ? { bytes: new Uint8Array() }
-          : await readLimited(response.body, maxReplySize);
-        if ("bytes" in read) return read.bytes;
-        size = read.exceeded;
-      } else {
-        await cancelBody(response);
-      }
-    } catch (error) {
-      log.warn("Webhook {url}: the reply body could not be read: {error}", {
-        url: shownUrl,
-        error: describeError(error),
-      });
-      return undefined;
-    }
-    log.warn(
-      "Webhook {url}: the reply to event {id} is larger than {maxReplySize} bytes " +
-        "({size} or more): dropped unread, its actions not run",
-      { url: shownUrl, id: event.id, maxReplySize, size },
-    );
-    return undefined;
-  }
-
-  /** WH-10..14: a 200 reply may carry a list of actions to run in order. */
-  async function runReply(response: Response, bytes: Uint8Array): Promise<void> {
-    if (bytes.byteLength === 0) return;
-    const encoding = encodingOf(response.headers.get("content-type"));
-    if (encoding === undefined) {
-      log.error("Webhook {url}: unsupported reply Content-Type {type}", {
-        url: shownUrl,
-        type: response.headers.get("content-type"),
-      });
-      return;
-    }
-    let actions: unknown;
-    try {
-      actions = decode(bytes, encoding);
-    } catch {
-      log.error("Webhook {url}: the reply is not valid {encoding}", { url: shownUrl, encoding });
-      return;
-    }
-    if (!Array.isArray(actions)) {
-      log.error("Webhook {url}: the reply is not a list of action requests", { url: shownUrl });
-      return;
-    }
-    for (const [index, request] of actions.entries()) {
-      if (abort.signal.aborted) {
-        log.warn("Webhook {url}: {left} returned action(s) skipped at dispose", {
-          url: shownUrl,
-          left: actions.length - index,
-        });
-        return;
-      }
-      tap?.({
-        direction: "in",
-        type: "action",
-        connection: "http_webhook",
-        peer,
-        encoding,
-        data: request,
-      });
-      let result;
-      try {
-        result = await router(request, { connection: "http_webhook" });
-      } catch (error) { // a router never throws, but a hand-written one might
-        log.error("Webhook {url}: a returned action threw: {error}", {
-          url: shownUrl,
-          error: describeError(error),
-        });
-        continue;
-      }
-      tap?.({
-        direction: "out",
-        type: "response",
-        connection: "http_webhook",
-        peer,
-        encoding,
-        data: result,
-      });
-      if (result.status === "failed") {
-        log.warn("Webhook {url}: a returned action failed with {retcode}: {message}", {
-          url: shownUrl,
-          retcode: result.retcode,
-          message: result.message,
-        });
-      }
-    }
   }
 
   /** Posts the current `meta.status_update`, owed since a failed post. */
@@ -411,23 +254,20 @@ export function createWebhookEmitter(
   /** The one delivery loop; `draining` is set while it runs. */
   async function drain(): Promise<void> {
     await Promise.resolve(); // `draining` is assigned before the loop can finish
-    while (head < queue.length && !abort.signal.aborted) {
-      const item = queue[head]!;
-      queue[head++] = undefined as unknown as EncodedEvent; // release it for the GC
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
         if (statusOwed && !isStatusUpdate(item.event)) await postStatus();
         await post(item);
       } catch (error) { // post handles every expected failure; this keeps the loop alive
-        failedPosts++;
+        counts.failed++;
         log.error("Webhook {url}: unexpected error for event {id}: {error}", {
           url: shownUrl,
           id: item.event.id,
           error: describeError(error),
         });
       }
+      if (abort.signal.aborted) break;
     }
-    queue.length = 0;
-    head = 0;
     draining = undefined;
   }
 
@@ -438,7 +278,7 @@ export function createWebhookEmitter(
     [EMIT_ENCODED](item) {
       const { event } = item;
       if (closed) {
-        dropped++;
+        counts.dropped++;
         log.warn("Webhook {url}: event {id} emitted after dispose was dropped", {
           url: shownUrl,
           id: event.id,
@@ -446,79 +286,70 @@ export function createWebhookEmitter(
         return;
       }
       if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
-      if (queue.length - head >= maxBacklog) {
-        const oldest = queue[head]!;
-        queue[head++] = undefined as unknown as EncodedEvent;
-        dropped++;
+      const oldest = queue.push(item);
+      if (oldest !== undefined) {
+        counts.dropped++;
         log.warn(
           "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
           { url: shownUrl, maxBacklog, id: oldest.event.id },
         );
       }
-      queue.push(item);
-      if (head > 1024 && head * 2 > queue.length) {
-        queue.splice(0, head); // a dead receiver must not grow the array forever
-        head = 0;
-      }
       draining ??= drain();
     },
     get delivered() {
-      return delivered;
+      return counts.delivered;
     },
     get failed() {
-      return failedPosts;
+      return counts.failed;
     },
     get dropped() {
-      return dropped;
+      return counts.dropped;
     },
     async [Symbol.asyncDispose]() {
       closed = true;
-      if (draining !== undefined) await drained(draining);
+      await drained();
       outage[Symbol.dispose]();
     },
   };
 
   /** Waits for the queue to empty, up to `drainTimeout`; then drops what is left. */
-  async function drained(running: Promise<void>): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<"expired">((resolve) => {
-      timer = setTimeout(() => resolve("expired"), drainTimeout);
-    });
-    const outcome = await Promise.race([running.then(() => "done" as const), expired]);
-    clearTimeout(timer);
-    if (outcome === "expired") {
-      const left = queue.length - head;
-      dropped += left;
-      log.warn(
-        "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
-        { url: shownUrl, left, drainTimeout },
-      );
-      abort.abort();
-      await running;
-    }
+  async function drained(): Promise<void> {
+    if (draining === undefined) return;
+    if (await raceTimeout(draining, drainTimeout) !== TIMED_OUT) return;
+    const left = queue.take(0).length;
+    counts.dropped += left;
+    log.warn(
+      "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
+      { url: shownUrl, left, drainTimeout },
+    );
+    abort.abort();
+    await draining;
   }
   return webhook;
 }
 
+/** The headers of every post, built once: an invalid impl or User-Agent fails here. */
+function postHeaders(
+  where: string,
+  impl: string,
+  userAgent: string,
+  authorization: string | undefined,
+): Headers {
+  let headers: Headers;
+  try {
+    headers = new Headers({
+      "Content-Type": MEDIA_TYPE.json, // WH-02, WH-07
+      "User-Agent": userAgent, // WH-03
+      "X-OneBot-Version": "12", // WH-04
+      "X-Impl": impl, // WH-05
+    });
+  } catch {
+    throw new TypeError(`Cannot ${where}: impl and userAgent must be valid header values`);
+  }
+  if (authorization !== undefined) headers.set("Authorization", authorization); // WH-06
+  return headers;
+}
+
 function isStatusUpdate(event: Event): boolean {
   return event.type === "meta" && event.detail_type === "status_update";
-}
-
-/** Consumes nothing more of a reply: cancelling frees the keep-alive connection. */
-async function cancelBody(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // the connection is already gone
-  }
-}
-
-/** An error as redacted text, causes included (they may name the URL with its token). */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let e = error, depth = 0; e !== undefined && depth < 4; depth++) {
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return redactUrl(parts.join(" (cause: ") + ")".repeat(parts.length - 1));
 }

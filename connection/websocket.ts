@@ -10,11 +10,11 @@ import { checkAccessToken, isAuthorized } from "./auth.ts";
 import type { RequestHandler } from "./http.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
-import { refuse } from "./_refuse.ts";
+import { refuse } from "../_refuse.ts";
 import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
-import { checkOrigins, isOriginAllowed } from "./_origin.ts";
+import { checkOrigins, isOriginAllowed } from "../_origin.ts";
 import { checkInteger } from "../_check.ts";
 
 /**

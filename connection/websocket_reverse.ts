@@ -4,18 +4,18 @@
  * @module
  */
 
-import { logger, redactUrl } from "../_log.ts";
+import { type Log, logger, redactUrl } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
-import { checkAccessToken } from "./auth.ts";
-import { type FrameTap, guardTap, urlPeer } from "./frame.ts";
+import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
 import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
-import { handshakeStatus, redactedUrl } from "./_push_target.ts";
-import { createOutageLog } from "./_outage_log.ts";
+import { type BoundedQueue, createBoundedQueue } from "../_queue.ts";
+import { checkPushTarget, handshakeStatus, type PushTarget } from "./_push_target.ts";
+import { createOutageLog, type OutageLog } from "./_outage_log.ts";
 
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -71,7 +71,8 @@ export interface ReverseWebSocketOptions {
   /**
    * Non-meta events kept while disconnected, sent after the greeting of the
    * next connection; when full, the oldest is dropped and counted (logged
-   * on reconnect). `0` keeps none. Default 1000.
+   * on reconnect). `0` means unlimited, as in every size option of libob:
+   * memory then grows for as long as the application is away. Default 1000.
    */
   maxBacklog?: number;
   /** Largest incoming frame in bytes; larger ones get 10001. Default 16 MiB. */
@@ -138,52 +139,23 @@ export function connectReverseWebSocket(
   options: ReverseWebSocketOptions,
 ): EventSink {
   const where = "connect reverse WebSocket";
-  const {
-    impl,
-    greeting,
-    tokenInQuery = false,
-    reconnectInterval = 5000,
-    handshakeTimeout = 10_000,
-    maxBacklog = 1000,
-  } = options;
-  const target = checkUrl(where, options.url);
-  if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
-    throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
-  }
-  if ((options as { userAgent?: unknown }).userAgent !== undefined) {
-    throw new TypeError(
-      `Cannot ${where}: userAgent is not supported: Deno's WebSocket always sends its own User-Agent, and a second one makes strict servers refuse the handshake`,
-    );
-  }
-  const accessToken = checkAccessToken(where, options.accessToken);
+  const { greeting, reconnectInterval = 5000, handshakeTimeout = 10_000, maxBacklog = 1000 } =
+    options;
+  const { url, headers, protocols, shown: logUrl, peer } = checkHandshake(where, options);
   checkInteger(where, "reconnectInterval", reconnectInterval, 1);
   checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
-  if (!Number.isSafeInteger(maxBacklog) || maxBacklog < 0) {
-    throw new RangeError(
-      `Cannot ${where}: maxBacklog must be an integer >= 0: current value is ${maxBacklog}`,
-    );
-  }
+  checkInteger(where, "maxBacklog", maxBacklog, 0);
   const limits = checkLimits(where, options);
   const log = logger("websocket_reverse");
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
-  const peer = urlPeer(target);
-  const logUrl = redactedUrl(target);
   const outage = createOutageLog({ log, label: "Reverse WebSocket {url}", url: logUrl });
-  // No User-Agent: Deno's own is the one line (see the JSDoc).
-  const headers: Record<string, string> = {};
-  if (accessToken !== "") {
-    if (tokenInQuery) target.searchParams.set("access_token", accessToken);
-    else headers.Authorization = `Bearer ${accessToken}`;
-  }
-  const url = target.href;
-  const protocols = checkSubprotocols(where, options.subprotocols ?? [`12.${impl}`]);
 
   let socket: WebSocket | undefined;
   let session: Session | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let socketClosed: Promise<void> = Promise.resolve();
   let disposed = false;
-  let backlog: Event[] = [];
+  const backlog = createBoundedQueue<Event>(maxBacklog);
   let dropped = 0;
 
   function scheduleConnect(): void {
@@ -210,12 +182,10 @@ export function connectReverseWebSocket(
     socketClosed = closed.promise;
     /** Why this attempt failed, as the close will log it. */
     let failure = "";
-    // Deno's WebSocket has no handshake timeout: a peer that accepts TCP and never answers
-    // would keep this attempt CONNECTING forever. Closing it fires `close`, which retries.
-    const handshake = setTimeout(() => {
-      failure = `no handshake within ${handshakeTimeout} ms`; // logged as the attempt's failure
-      ws.close();
-    }, handshakeTimeout);
+    // A timed-out handshake is logged as the attempt's failure.
+    const handshake = abandonAfter(ws, handshakeTimeout, () => {
+      failure = `no handshake within ${handshakeTimeout} ms`;
+    });
     ws.addEventListener("open", () => {
       clearTimeout(handshake);
       const after = "Reverse WebSocket connected to {url}, after {failures} failed attempt(s)";
@@ -234,8 +204,6 @@ export function connectReverseWebSocket(
         peer,
       });
       session = current;
-      const waited = backlog;
-      backlog = [];
       if (dropped > 0) {
         log.warn("Dropped {dropped} events while disconnected from {url}", {
           dropped,
@@ -243,13 +211,7 @@ export function connectReverseWebSocket(
         });
         dropped = 0;
       }
-      for (const [index, event] of waited.entries()) {
-        if (!current.send(event)) {
-          // Too slow already: keep the rest for the next connection.
-          backlog = waited.slice(index).concat(backlog).slice(-maxBacklog);
-          break;
-        }
-      }
+      sendBacklog(current, backlog);
     });
     ws.addEventListener("error", (event) => {
       // Deno's message names a refusal's status, never its body; it may quote the URL.
@@ -263,34 +225,14 @@ export function connectReverseWebSocket(
       session = undefined;
       closed.resolve();
       if (disposed) return;
-      if (wasOpen) {
-        log.warn("Reverse WebSocket {url} disconnected ({code}); reconnecting in {interval} ms", {
-          url: logUrl,
-          code: event.code,
-          reason: event.reason,
-          interval: reconnectInterval,
-        });
-      } else {
-        logFailedAttempt(failure);
-      }
+      logAttemptEnd(
+        log,
+        outage,
+        { url: logUrl, interval: reconnectInterval },
+        wasOpen ? event : failure,
+      );
       scheduleConnect();
     });
-  }
-
-  /** One line per failed attempt: a refused handshake names its HTTP status. */
-  function logFailedAttempt(failure: string): void {
-    const status = handshakeStatus(failure);
-    if (status !== undefined) {
-      outage.failed(
-        "Reverse WebSocket {url} refused the handshake with HTTP {status}; retrying in {interval} ms",
-        { status, interval: reconnectInterval, error: failure },
-      );
-    } else {
-      outage.failed("Reverse WebSocket {url}: cannot connect: {error}; retrying in {interval} ms", {
-        error: failure === "" ? "no handshake" : failure,
-        interval: reconnectInterval,
-      });
-    }
   }
 
   connect();
@@ -309,22 +251,14 @@ export function connectReverseWebSocket(
         if (session.sendEncoded(text, event)) return;
       }
       if (event.type === "meta") return;
-      if (maxBacklog === 0) {
-        dropped++;
-        return;
-      }
-      if (backlog.length >= maxBacklog) {
-        backlog.shift();
-        dropped++;
-      }
-      backlog.push(event);
+      if (backlog.push(event) !== undefined) dropped++;
     },
     async [Symbol.asyncDispose]() {
       if (disposed) return;
       disposed = true;
       clearTimeout(timer);
       timer = undefined;
-      backlog = [];
+      backlog.take(0); // released
       outage[Symbol.dispose]();
       if (session !== undefined) {
         await session.close(1000, "going away", CLOSE_TIMEOUT);
@@ -335,6 +269,90 @@ export function connectReverseWebSocket(
     },
   };
   return sink;
+}
+
+/**
+ * Closes `ws` unless it opens within `timeout` ms: Deno's WebSocket has no
+ * handshake timeout, and a peer that accepts TCP and never answers would
+ * keep the attempt CONNECTING forever. Closing fires `close`, which retries.
+ */
+function abandonAfter(
+  ws: WebSocket,
+  timeout: number,
+  onAbandon: () => void,
+): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    onAbandon();
+    ws.close();
+  }, timeout);
+}
+
+/** Sends what waited, oldest first; once the socket takes no more, the rest waits for the next. */
+function sendBacklog(session: Session, backlog: BoundedQueue<Event>): void {
+  for (let event = backlog.peek(); event !== undefined; event = backlog.peek()) {
+    if (!session.send(event)) break;
+    backlog.shift();
+  }
+}
+
+/**
+ * The handshake of every attempt, checked once: the URL with the token
+ * placed, the headers (no User-Agent: Deno's own is the one line, see
+ * {@linkcode connectReverseWebSocket}) and the offered subprotocols.
+ */
+function checkHandshake(
+  where: string,
+  options: ReverseWebSocketOptions,
+): PushTarget & { headers: Record<string, string>; protocols: string[] } {
+  const target = checkPushTarget(where, options, ["ws:", "wss:"]);
+  const { impl } = options;
+  if (typeof impl !== "string" || !TOKEN_REGEXP.test(impl)) {
+    throw new TypeError(`Cannot ${where}: impl must be a valid token: current value is ${impl}`);
+  }
+  if ((options as { userAgent?: unknown }).userAgent !== undefined) {
+    throw new TypeError(
+      `Cannot ${where}: userAgent is not supported: Deno's WebSocket always sends its own User-Agent, and a second one makes strict servers refuse the handshake`,
+    );
+  }
+  return {
+    ...target,
+    headers: target.authorization === undefined ? {} : { Authorization: target.authorization },
+    protocols: checkSubprotocols(where, options.subprotocols ?? [`12.${impl}`]),
+  };
+}
+
+/**
+ * One line per ended attempt: a drop of an open connection names its close
+ * code; a failed attempt (through the outage log: once, then at most once a
+ * minute) its error, and a refused handshake its HTTP status.
+ */
+function logAttemptEnd(
+  log: Log,
+  outage: OutageLog,
+  { url, interval }: { url: string; interval: number },
+  end: CloseEvent | string,
+): void {
+  if (typeof end !== "string") {
+    log.warn("Reverse WebSocket {url} disconnected ({code}); reconnecting in {interval} ms", {
+      url,
+      code: end.code,
+      reason: end.reason,
+      interval,
+    });
+    return;
+  }
+  const status = handshakeStatus(end);
+  if (status !== undefined) {
+    outage.failed(
+      "Reverse WebSocket {url} refused the handshake with HTTP {status}; retrying in {interval} ms",
+      { status, interval, error: end },
+    );
+  } else {
+    outage.failed("Reverse WebSocket {url}: cannot connect: {error}; retrying in {interval} ms", {
+      error: end === "" ? "no handshake" : end,
+      interval,
+    });
+  }
 }
 
 /** The offered subprotocols: a non-empty list of distinct tokens (the WebSocket constructor's rules). */
@@ -350,21 +368,4 @@ function checkSubprotocols(where: string, subprotocols: readonly unknown[]): str
     );
   }
   return list as string[];
-}
-
-function checkUrl(where: string, url: unknown): URL {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === "string" ? new URL(url) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")) {
-    throw new TypeError(
-      `Cannot ${where}: url must be a ws: or wss: URL: current value is ${
-        typeof url === "string" ? redactUrl(url) : url
-      }`,
-    );
-  }
-  return parsed;
 }

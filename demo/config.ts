@@ -6,8 +6,9 @@
  * @module
  */
 
+import { hasControlCharacter } from "../_text.ts";
 import { loadOneBotConfig } from "../config/mod.ts";
-import { checkOrigins } from "../connection/_origin.ts";
+import { checkOrigins } from "../_origin.ts";
 import type { OneBotOptions } from "../mod.ts";
 import { DEMO_LOG_LEVELS, type DemoLogLevel } from "./log.ts";
 import type { DemoPlatformOptions } from "./platform.ts";
@@ -308,14 +309,6 @@ function origins(
 
 function bound(min: number): string {
   return min === 1 ? "> 0" : `>= ${min}`;
-}
-
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }
 
 /**

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import {
   type ActionHandlers,
   type BotSelf,
@@ -890,9 +891,4 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(clip(value));
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : typeof value;
-}
-
-/** Keeps peer-supplied text short in messages. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

@@ -6,6 +6,7 @@
 
 import type { Event } from "./types.ts";
 import { checkInteger } from "../_check.ts";
+import { createBoundedQueue } from "../_queue.ts";
 
 /**
  * Options of {@linkcode createEventBuffer}.
@@ -18,9 +19,15 @@ import { checkInteger } from "../_check.ts";
  * ```
  */
 export interface EventBufferOptions {
-  /** Unread events kept; the oldest is dropped beyond it; `0` = unlimited (HTTP-13). Default 1000. */
+  /**
+   * Unread events kept; beyond it the oldest is dropped (HTTP-13). `0` means
+   * unlimited, as in every size option of libob. Default 1000.
+   */
   size?: number;
-  /** Long polls waiting at once; a poll beyond it returns `[]` at once (HTTP-16); `0` = unlimited. Default 64. */
+  /**
+   * Long polls waiting at once; a poll beyond it returns `[]` at once
+   * (HTTP-16). `0` means unlimited. Default 64.
+   */
   maxWaiters?: number;
 }
 
@@ -88,40 +95,19 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
   const { size = 1000, maxWaiters = 64 } = options;
   checkInteger("create event buffer", "size", size, 0);
   checkInteger("create event buffer", "maxWaiters", maxWaiters, 0);
-  let items: Event[] = [];
-  let head = 0;
+  const items = createBoundedQueue<Event>(size);
   let dropped = 0;
   const waiters: Waiter[] = [];
   let wakeQueued = false;
   let disposed = false;
 
-  function take(limit: number): Event[] {
-    const available = items.length - head;
-    const count = limit > 0 && limit < available ? limit : available;
-    const taken = items.slice(head, head + count);
-    head += count;
-    compact();
-    return taken;
-  }
-
-  // Drops consumed and overflowed slots, so memory stays bounded by `size` even when nobody polls.
-  function compact(): void {
-    if (head === items.length) {
-      items = [];
-      head = 0;
-    } else if (head > 1024 && head * 2 > items.length) {
-      items = items.slice(head);
-      head = 0;
-    }
-  }
-
   // Woken in a microtask so that a synchronous burst of events reaches one poll together.
   function wake(): void {
     wakeQueued = false;
-    while (waiters.length > 0 && items.length > head) {
+    while (waiters.length > 0 && items.length > 0) {
       const waiter = waiters.shift()!;
       waiter.cleanup();
-      waiter.resolve(take(waiter.limit));
+      waiter.resolve(items.take(waiter.limit));
     }
   }
 
@@ -134,12 +120,7 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
   return {
     push(event) {
       if (event.type === "meta") return;
-      items.push(event);
-      if (size > 0 && items.length - head > size) {
-        head++;
-        dropped++;
-        compact();
-      }
+      if (items.push(event) !== undefined) dropped++;
       if (waiters.length > 0 && !wakeQueued) {
         wakeQueued = true;
         queueMicrotask(wake);
@@ -147,8 +128,8 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
     },
     poll(limit, timeoutMs, signal) {
       // After dispose nothing may wait: no timer may outlive the buffer's owner.
-      if (items.length > head || timeoutMs <= 0 || signal?.aborted || disposed) {
-        return Promise.resolve(take(limit));
+      if (items.length > 0 || timeoutMs <= 0 || signal?.aborted || disposed) {
+        return Promise.resolve(items.take(limit));
       }
       if (waiters.length >= maxWaiters && maxWaiters > 0) return Promise.resolve([]);
       return new Promise<Event[]>((resolve) => {
@@ -173,7 +154,7 @@ export function createEventBuffer(options: EventBufferOptions = {}): EventBuffer
       });
     },
     get length() {
-      return items.length - head;
+      return items.length;
     },
     get dropped() {
       return dropped;

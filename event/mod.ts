@@ -57,13 +57,7 @@ export {
   video,
   voice,
 } from "./segment.ts";
-export {
-  createMessageValidator,
-  isSegment,
-  type MessageValidator,
-  type SegmentSupport,
-  STANDARD_SEGMENT_TYPES,
-} from "./segment_validate.ts";
+export { isSegment, STANDARD_SEGMENT_TYPES } from "./segment.ts";
 export {
   type ChannelCreateEvent,
   channelCreateEvent,

@@ -551,3 +551,51 @@ function isCoordinate(value: unknown, limit: number): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= -limit &&
     value <= limit;
 }
+
+/**
+ * The ten standard segment types (§6.2).
+ *
+ * @example
+ * ```ts
+ * import { STANDARD_SEGMENT_TYPES } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(STANDARD_SEGMENT_TYPES).toContain("mention_all");
+ * expect(STANDARD_SEGMENT_TYPES.length).toBe(10);
+ * ```
+ */
+export const STANDARD_SEGMENT_TYPES: readonly (keyof StandardSegmentData)[] = [
+  "text",
+  "mention",
+  "mention_all",
+  "image",
+  "voice",
+  "audio",
+  "video",
+  "file",
+  "location",
+  "reply",
+];
+
+/**
+ * Whether a value has the shape of a segment (MSG-03): an object with a
+ * string `type` and an object `data` (not `null`, not a list).
+ *
+ * @param value Anything.
+ * @returns `true` for a well-formed segment of any type.
+ *
+ * @example
+ * ```ts
+ * import { isSegment } from "@libob/libob";
+ * import { expect } from "expect";
+ *
+ * expect(isSegment({ type: "mention_all", data: {} })).toBe(true);
+ * expect(isSegment({ type: "mention_all", data: null })).toBe(false);
+ * ```
+ */
+export function isSegment(value: unknown): value is AnySegment {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { type, data } = value as Record<string, unknown>;
+  return typeof type === "string" && type !== "" && typeof data === "object" &&
+    data !== null && !Array.isArray(data);
+}

@@ -11,7 +11,7 @@
 import { createEvent } from "./create.ts";
 import { type ExtensionName, isExtensionName } from "./extension.ts";
 import { altMessage, type Message, type MessageInput, toMessage } from "./segment.ts";
-import { isSegment } from "./segment_validate.ts";
+import { isSegment } from "./segment.ts";
 import type { BotSelf, Event } from "./types.ts";
 
 /**

@@ -90,8 +90,3 @@ export function checkFunction(where: string, name: string, value: unknown): void
     throw new TypeError(`${where}: ${name} must be a function: current type is ${typeof value}`);
   }
 }
-
-/** Keeps peer-chosen strings short in messages. */
-export function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
-}

@@ -10,8 +10,9 @@ import type { Log } from "../_log.ts";
 import { failed, isFailure } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import type { Failure } from "../action/types.ts";
-import { readLimited } from "../connection/_read_limited.ts";
-import { clip, tooLarge } from "./_shared.ts";
+import { readLimited } from "../_read_limited.ts";
+import { tooLarge } from "./_shared.ts";
+import { clip } from "../_text.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 import { type AllowedUrl, type CheckedPolicy, checkUrl, parseHttpUrl } from "./url_policy.ts";
 

@@ -15,7 +15,8 @@ import type {
   GetFileFragmentedParams,
 } from "../action/standard.ts";
 import type { ActionHandler, Failure } from "../action/types.ts";
-import { checkParams, clip, type FileContext } from "./_shared.ts";
+import { checkParams, type FileContext } from "./_shared.ts";
+import { clip } from "../_text.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 import type { FileRecord } from "./store.ts";
 

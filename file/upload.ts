@@ -10,7 +10,8 @@ import { failed, isFailure, ok } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import type { UploadFileParams } from "../action/standard.ts";
 import type { ActionHandler, Failure } from "../action/types.ts";
-import { checkParams, clip, type FileContext, tooLarge } from "./_shared.ts";
+import { checkParams, type FileContext, tooLarge } from "./_shared.ts";
+import { clip } from "../_text.ts";
 import type { UrlFetcher } from "./fetch_url.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 

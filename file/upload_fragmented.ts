@@ -11,7 +11,8 @@ import { RETCODE } from "../action/retcode.ts";
 import type { UploadFileFragmentedParams } from "../action/standard.ts";
 import type { ActionHandler, ActionResult, Failure } from "../action/types.ts";
 import type { Log } from "../_log.ts";
-import { checkParams, clip, type FileContext, tooLarge } from "./_shared.ts";
+import { checkParams, type FileContext, tooLarge } from "./_shared.ts";
+import { clip } from "../_text.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 
 /** The limits of fragmented uploads. */

@@ -9,7 +9,7 @@ import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import type { Failure } from "../action/types.ts";
 import { addressKind, isIpLiteral } from "./_ip_address.ts";
-import { clip } from "./_shared.ts";
+import { clip } from "../_text.ts";
 import { FILE_RETCODE } from "./retcode.ts";
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { clip } from "../_text.ts";
 import type { Event } from "../event/types.ts";
 
 /**
@@ -35,6 +36,38 @@ export interface NextEventOptions {
  * ```
  */
 export type EventPredicate = (event: Event) => boolean;
+
+/**
+ * Waiting for received events: what a test kit and a test client share.
+ *
+ * @example
+ * ```ts
+ * import type { EventWaits } from "@libob/libob/testing";
+ *
+ * const next = (waits: EventWaits) => waits.nextEvent((event) => event.type === "message");
+ * ```
+ */
+export interface EventWaits {
+  /**
+   * The oldest received event that `predicate` accepts and no earlier wait
+   * took (without a predicate: the oldest non-meta one), now or when it
+   * comes. Events the predicate refuses stay for later waits, so waits may
+   * come in any order and an event received before the wait is not missed.
+   * Rejects after `timeout` ms (default 5000).
+   */
+  nextEvent<E extends Event>(
+    predicate: (event: Event) => event is E,
+    options?: NextEventOptions,
+  ): Promise<E>;
+  /** The same, with a plain predicate (or none: the next non-meta event). */
+  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
+  /**
+   * The events `nextEvent(predicate, options)` would return, one after the
+   * other, as they come: `for await (const event of waits.events())`. Each
+   * wait has the timeout; break out of the loop when done.
+   */
+  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
+}
 
 /** The default wait, in ms. */
 export const DEFAULT_TIMEOUT = 5000;
@@ -108,7 +141,11 @@ export function createMailbox(owner: string): Mailbox {
     const { promise, resolve, reject } = Promise.withResolvers<Event>();
     const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
       waiters.delete(waiter);
-      reject(new Error(`${owner}: no ${describe(predicate)} within ${timeout} ms${unreadNote()}`));
+      reject(
+        new Error(
+          `${owner}: no ${describePredicate(predicate)} within ${timeout} ms${unreadNote()}`,
+        ),
+      );
     }, timeout);
     const waiter: Waiter = {
       accepts,
@@ -182,11 +219,11 @@ function isNotMeta(event: Event): boolean {
 }
 
 /** The predicate in words: its name, or its source cut short. */
-function describe(predicate: EventPredicate | undefined): string {
+function describePredicate(predicate: EventPredicate | undefined): string {
   if (predicate === undefined) return "non-meta event";
   if (predicate.name !== "" && predicate.name !== "predicate") {
     return `event matching ${predicate.name}`;
   }
   const source = String(predicate).replace(/\s+/g, " ");
-  return `event matching ${source.length > 100 ? `${source.slice(0, 99)}…` : source}`;
+  return `event matching ${clip(source, 100)}`;
 }

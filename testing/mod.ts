@@ -26,7 +26,7 @@
  * @module
  */
 
-export { type EventPredicate, type NextEventOptions } from "./_mailbox.ts";
+export { type EventPredicate, type EventWaits, type NextEventOptions } from "./_mailbox.ts";
 export {
   connectTestClient,
   type TestClient,
@@ -69,6 +69,7 @@ export type {
   ParamsValidator,
   PrivateSendMessageParams,
   RequestContext,
+  SegmentSupport,
   SelfInfo,
   SendMessageParams,
   StandardActions,
@@ -128,7 +129,6 @@ export type {
   PrivateMessageEvent,
   privateMessageEvent,
   Segment,
-  SegmentSupport,
   SegmentType,
   StandardEventBase,
   StandardEventInit,

@@ -17,10 +17,12 @@ import {
   MEDIA_TYPE,
 } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
+import { within } from "../_time.ts";
 import {
   createMailbox,
   DEFAULT_TIMEOUT,
   type EventPredicate,
+  type EventWaits,
   type Mailbox,
   type NextEventOptions,
 } from "./_mailbox.ts";
@@ -65,7 +67,8 @@ export interface TestClientCallOptions {
 }
 
 /**
- * A fake application connected to a served implementation.
+ * A fake application connected to a served implementation. Over HTTP its
+ * waits ({@linkcode EventWaits}) long-poll `get_latest_events`.
  *
  * @typeParam M The action table, for typed `call`s.
  *
@@ -77,7 +80,7 @@ export interface TestClientCallOptions {
  * ```
  */
 export interface TestClient<M extends { [A in keyof M]: ActionSpec } = StandardActions>
-  extends AsyncDisposable {
+  extends EventWaits, AsyncDisposable {
   /** `websocket` or `http`, from the URL's scheme. */
   readonly transport: "websocket" | "http";
   /** Sends an action request and returns the decoded response. */
@@ -86,20 +89,6 @@ export interface TestClient<M extends { [A in keyof M]: ActionSpec } = StandardA
     params: M[A]["params"],
     options?: TestClientCallOptions,
   ): Promise<ActionResponse<M[A]["data"]>>;
-  /**
-   * The oldest received event that `predicate` accepts (default: non-meta)
-   * and no earlier wait took, now or when it comes; rejects after `timeout`
-   * ms (default 5000). Over HTTP it long-polls `get_latest_events` while it
-   * waits.
-   */
-  nextEvent<E extends Event>(
-    predicate: (event: Event) => event is E,
-    options?: NextEventOptions,
-  ): Promise<E>;
-  /** The same, with a plain predicate (or none: the next non-meta event). */
-  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
-  /** Successive `nextEvent(predicate, options)` as an async iterable. */
-  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
   /** Every event received so far, meta events included, in order. */
   readonly received: readonly Event[];
   /** WebSocket frames that were neither an event nor the response to a call. */
@@ -185,19 +174,6 @@ function request(action: string, params: unknown, options: TestClientCallOptions
 function isEvent(value: unknown): value is Event {
   return typeof value === "object" && value !== null && "detail_type" in value &&
     !("retcode" in value);
-}
-
-/** Resolves like `promise`, or rejects with `message` after `ms`; the timer is always cleared. */
-async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function waits(mailbox: Mailbox, pump?: () => void) {

@@ -11,7 +11,12 @@ import type { StandardActions } from "../action/standard.ts";
 import { decodeMsgpack, encodeMsgpack, type Encoding, MEDIA_TYPE } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
 import { createOneBot, type OneBot, type OneBotOptions } from "../onebot.ts";
-import { createMailbox, type EventPredicate, type NextEventOptions } from "./_mailbox.ts";
+import {
+  createMailbox,
+  type EventPredicate,
+  type EventWaits,
+  type NextEventOptions,
+} from "./_mailbox.ts";
 
 /**
  * Options of {@linkcode createTestKit}: those of {@linkcode createOneBot}
@@ -70,7 +75,8 @@ export interface CallOptions {
 }
 
 /**
- * The fake application.
+ * The fake application. Its waits ({@linkcode EventWaits}) also reject when
+ * the kit is disposed.
  *
  * @typeParam M The action table, for typed `call`s.
  *
@@ -82,7 +88,7 @@ export interface CallOptions {
  * ```
  */
 export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActions>
-  extends AsyncDisposable {
+  extends EventWaits, AsyncDisposable {
   /** The implementation under test. */
   onebot: OneBot<M>;
   /**
@@ -102,27 +108,6 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
    * first (META-C2), then every emitted event.
    */
   readonly received: readonly Event[];
-  /**
-   * The oldest received event that `predicate` accepts and no earlier wait
-   * took (without a predicate: the oldest non-meta one), now or when it
-   * comes. Events the predicate refuses stay for later waits, so waits may
-   * come in any order and an event emitted before the wait is not missed.
-   * Rejects after `timeout` ms (default 5000) with the predicate's source and
-   * what did come, or when the kit is disposed.
-   */
-  nextEvent<E extends Event>(
-    predicate: (event: Event) => event is E,
-    options?: NextEventOptions,
-  ): Promise<E>;
-  /** The same, with a plain predicate (or none: the next non-meta event). */
-  nextEvent(predicate?: EventPredicate, options?: NextEventOptions): Promise<Event>;
-  /**
-   * The events `nextEvent(predicate, options)` would return, one after the
-   * other, as they come: `for await (const event of kit.events())`. Each
-   * wait has the timeout; break out of the loop when done. Ends when the
-   * kit is disposed.
-   */
-  events(predicate?: EventPredicate, options?: NextEventOptions): AsyncIterableIterator<Event>;
   /** What `get_latest_events` returns now over HTTP (consumes them, §3.1). */
   latestEvents(): Promise<Event[]>;
   /** Forgets what was received, including what no wait took yet. */

@@ -307,3 +307,10 @@ Deno.test("createOneBot() rejects compat.nonStringEcho and compat.nullParams tha
       .toThrow(`Cannot create OneBot: compat.${name} must be a boolean: current value is 1`);
   }
 });
+
+Deno.test("createOneBot() applies compat leniency to get_latest_events, an ordinary action now (§2.2, §3.1)", async () => {
+  await using onebot = createOneBot(lenientOptions({ nullParams: true, nonStringEcho: true }));
+  await using server = serve(onebot.fetch);
+  const request = { action: "get_latest_events", params: { limit: null, timeout: null }, echo: 3 };
+  expect(await postJson(server.url, request)).toMatchObject({ retcode: 0, data: [], echo: 3 });
+});

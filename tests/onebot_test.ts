@@ -163,6 +163,10 @@ Deno.test("createOneBot() refuses bad HTTP limits and heartbeat intervals (Range
   expect(() => createOneBot(options({ http: { eventBufferSize: 1.5 } }))).toThrow(RangeError);
   expect(() => createOneBot(options({ http: { maxBodySize: 0 } }))).toThrow(RangeError);
   expect(() => createOneBot(options({ http: { maxPollTimeout: -1 } }))).toThrow(RangeError);
+  expect(() => createOneBot(options({ http: { eventEnabled: false, maxPollTimeout: 0 } })))
+    .toThrow(
+      "Cannot create OneBot: http.maxPollTimeout must be an integer > 0: current value is 0",
+    );
   expect(() => createOneBot(options({ heartbeat: { interval: 0 } }))).toThrow(RangeError);
   expect(() => createOneBot(options({ heartbeat: { interval: 2.5 } }))).toThrow(RangeError);
 });

@@ -15,8 +15,8 @@ import {
   type FrameTap,
   isAuthorized,
 } from "../../mod.ts";
-import { refuse as refuseRequest } from "../../connection/_refuse.ts";
-import { checkOrigins, isOriginAllowed } from "../../connection/_origin.ts";
+import { refuse as refuseRequest } from "../../_refuse.ts";
+import { checkOrigins, isOriginAllowed } from "../../_origin.ts";
 import type { DemoChange, DemoPlatform } from "../platform.ts";
 import { createLinkTracker } from "./links.ts";
 import {

@@ -3,7 +3,7 @@ import { expect } from "expect";
 import { ok } from "../../action/result.ts";
 import type { StandardActions } from "../../action/standard.ts";
 import type { Frame, FrameTap } from "../../connection/frame.ts";
-import { urlPeer } from "../../connection/frame.ts";
+import { urlPeer } from "../../_log.ts";
 import { createOneBot, type OneBotOptions } from "../../onebot.ts";
 import { openClient, privateMessage, serve, serveApp, within } from "../_loopback.ts";
 import { captureLogs } from "../_logs.ts";

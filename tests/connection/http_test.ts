@@ -4,6 +4,7 @@
 import { expect } from "expect";
 import { failed, ok } from "../../action/result.ts";
 import { createActionRouter } from "../../action/router.ts";
+import { createLatestEventsHandler, type LatestEventsOptions } from "../../action/latest_events.ts";
 import type { ActionResponse, ActionRouter } from "../../action/types.ts";
 import { decodeMsgpack, encodeMsgpack } from "../../connection/codec.ts";
 import { createHttpHandler, type HttpHandlerOptions } from "../../connection/http.ts";
@@ -55,7 +56,7 @@ interface Client extends AsyncDisposable {
 
 interface Layer {
   name: "direct" | "loopback";
-  open(options?: HttpHandlerOptions): Client;
+  open(options?: HttpHandlerOptions, route?: ActionRouter): Client;
 }
 
 function headersOf(request: Send): Headers {
@@ -76,8 +77,8 @@ function initOf(request: Send): RequestInit {
 
 const direct: Layer = {
   name: "direct",
-  open(options) {
-    const handler = createHttpHandler(router, options);
+  open(options, route = router) {
+    const handler = createHttpHandler(route, options);
     return {
       async send(request) {
         const response = await handler(
@@ -92,8 +93,8 @@ const direct: Layer = {
 
 const loopback: Layer = {
   name: "loopback",
-  open(options) {
-    const server = serve(createHttpHandler(router, options));
+  open(options, route = router) {
+    const server = serve(createHttpHandler(route, options));
     return {
       async send(request) {
         const url = `http://127.0.0.1:${server.port}${request.path ?? "/"}`;
@@ -410,10 +411,9 @@ test("createHttpHandler() accepts a streamed body within the limit (body limit)"
   expect(json(exchange).data).toBe("pong");
 });
 
-Deno.test("createHttpHandler() refuses a maxBodySize or maxPollTimeout that is not an integer > 0 (RangeError)", () => {
+Deno.test("createHttpHandler() refuses a maxBodySize that is not an integer > 0 (RangeError)", () => {
   for (const value of [0, -1, 1.5, Number.NaN]) {
     expect(() => createHttpHandler(router, { maxBodySize: value })).toThrow(RangeError);
-    expect(() => createHttpHandler(router, { maxPollTimeout: value })).toThrow(RangeError);
   }
 });
 
@@ -590,14 +590,18 @@ async function poll(client: Client, params: Record<string, unknown>): Promise<Ac
   );
 }
 
-/** A client on a handler with an event buffer. */
+/** A client on a handler whose router serves get_latest_events over an event buffer. */
 function withEvents(
   layer: Layer,
-  options: HttpHandlerOptions & { size?: number } = {},
+  options: LatestEventsOptions & { size?: number } = {},
 ): { client: Client; events: EventBuffer } & AsyncDisposable {
-  const { size, ...http } = options;
+  const { size, ...poll } = options;
   const events = createEventBuffer(size === undefined ? {} : { size });
-  const client = layer.open({ ...http, events });
+  const route = createActionRouter({
+    handlers: { get_latest_events: createLatestEventsHandler(events, poll) },
+    bots: () => [self],
+  });
+  const client = layer.open({}, route);
   return {
     client,
     events,

@@ -8,6 +8,7 @@ import { createActionRouter } from "../../action/router.ts";
 import { connectReverseWebSocket } from "../../connection/websocket_reverse.ts";
 import { createWebhookEmitter } from "../../connection/webhook.ts";
 import {
+  checkPushTarget,
   handshakeStatus,
   REASON_LIMIT,
   refusalReason,
@@ -213,7 +214,7 @@ Deno.test("createWebhookEmitter() logs a refusal without a reason when the body 
   }
 });
 
-Deno.test("connectReverseWebSocket() logs a refused handshake with the URL without its token and the HTTP status", async () => {
+Deno.test("connectReverseWebSocket() logs a refused handshake with the URL, its token redacted, and the HTTP status", async () => {
   using logs = captureLogs();
   await using server = rawServer(response("401 Unauthorized", "bad token"));
   const sink = connectReverseWebSocket(router, {
@@ -226,7 +227,7 @@ Deno.test("connectReverseWebSocket() logs a refused handshake with the URL witho
   try {
     const line = await logs.logged("refused the handshake");
     expect(line).toBe(
-      `warning Reverse WebSocket ws://127.0.0.1:${server.port}/ws ` +
+      `warning Reverse WebSocket ws://127.0.0.1:${server.port}/ws?access_token=[REDACTED] ` +
         "refused the handshake with HTTP 401; retrying in 60000 ms",
     );
   } finally {
@@ -306,4 +307,32 @@ Deno.test("connectReverseWebSocket() logs a dead application once, not once per 
   } finally {
     await sink[Symbol.asyncDispose]();
   }
+});
+
+Deno.test("checkPushTarget() places the token in a header or the query and names the target without it (WH-06, WSR-04)", () => {
+  const url = "http://user:pw@127.0.0.1:1/hook?x=1#f";
+  const header = checkPushTarget("test", { url, accessToken: "s3cret" }, ["http:", "https:"]);
+  expect(header).toEqual({
+    url,
+    authorization: "Bearer s3cret",
+    shown: "http://user:%5BREDACTED%5D@127.0.0.1:1/hook?x=1#f",
+    peer: "http://127.0.0.1:1/hook",
+  });
+  const query = checkPushTarget("test", { url, accessToken: "s3cret", tokenInQuery: true }, [
+    "http:",
+    "https:",
+  ]);
+  expect(query.url).toBe("http://user:pw@127.0.0.1:1/hook?x=1&access_token=s3cret#f");
+  expect(query.authorization).toBeUndefined();
+  expect(query.shown).toBe(
+    "http://user:%5BREDACTED%5D@127.0.0.1:1/hook?x=1&access_token=[REDACTED]#f",
+  );
+  expect(checkPushTarget("test", { url }, ["http:", "https:"]).authorization).toBeUndefined();
+  expect(() => checkPushTarget("test", { url: "ws://x/?access_token=t" }, ["http:", "https:"]))
+    .toThrow(
+      "Cannot test: url must be a http: or https: URL: current value is ws://x/?access_token=[REDACTED]",
+    );
+  expect(() => checkPushTarget("test", { url: "not a url" }, ["ws:", "wss:"])).toThrow(TypeError);
+  expect(() => checkPushTarget("test", { url, accessToken: " t" }, ["http:", "https:"]))
+    .toThrow(TypeError);
 });

@@ -560,7 +560,7 @@ Deno.test("createWebhookEmitter() validates its options once", () => {
   expect(() => createWebhookEmitter(emptyRouter, { ...base, timeout: -1 }))
     .toThrow("Cannot create webhook emitter: timeout must be an integer >= 0: current value is -1");
   expect(() => createWebhookEmitter(emptyRouter, { ...base, timeout: 1.5 })).toThrow(RangeError);
-  expect(() => createWebhookEmitter(emptyRouter, { ...base, maxBacklog: 0 })).toThrow(RangeError);
+  expect(() => createWebhookEmitter(emptyRouter, { ...base, maxBacklog: -1 })).toThrow(RangeError);
   expect(() => createWebhookEmitter(emptyRouter, { ...base, drainTimeout: -1 })).toThrow(
     RangeError,
   );
@@ -709,4 +709,18 @@ Deno.test("createOneBot() does not post the status_update again when statusOnRec
       httpWebhook: [{ url: hook.url, statusOnRecovery: "yes" as unknown as boolean }],
     })
   ).toThrow("statusOnRecovery must be a boolean");
+});
+
+Deno.test("createWebhookEmitter() with maxBacklog 0 keeps every event (0 = unlimited, as every size option)", async () => {
+  const webhook = createWebhookEmitter(emptyRouter, {
+    url: "http://127.0.0.1:1/",
+    impl: "x",
+    maxBacklog: 0,
+    drainTimeout: 0,
+  });
+  for (let i = 0; i < 1500; i++) {
+    webhook.emit(createEvent({ type: "meta", detail_type: "heartbeat", interval: 1 }));
+  }
+  expect(webhook.dropped).toBe(0);
+  await webhook[Symbol.asyncDispose]();
 });

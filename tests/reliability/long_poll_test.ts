@@ -4,7 +4,9 @@
 // next poll); waits also end on dispose (no timer outlives them), later polls still work, and
 // no event is ever returned twice (HTTP-12, HTTP-16 decision: each event goes to exactly one poll).
 import { expect } from "expect";
+import { createLatestEventsHandler } from "../../action/latest_events.ts";
 import { createActionRouter } from "../../action/router.ts";
+import type { ActionRouter } from "../../action/types.ts";
 import { createHttpHandler } from "../../connection/http.ts";
 import { createEventBuffer, type EventBuffer } from "../../event/buffer.ts";
 import type { Event } from "../../event/types.ts";
@@ -12,7 +14,13 @@ import { createOneBot } from "../../onebot.ts";
 import { serve, within } from "../_loopback.ts";
 import { pause, seeded, SELF, seqEvent, seqOf, until } from "./_reliability.ts";
 
-const router = createActionRouter({ handlers: {}, bots: () => [SELF] });
+/** A router that serves get_latest_events over `events`. */
+function polling(events: EventBuffer): ActionRouter {
+  return createActionRouter({
+    handlers: { get_latest_events: createLatestEventsHandler(events) },
+    bots: () => [SELF],
+  });
+}
 
 /** A buffer that records the polls the HTTP handler makes, to know when one waits. */
 function observed(buffer: EventBuffer): EventBuffer & { polls: Promise<Event[]>[] } {
@@ -65,7 +73,7 @@ async function vanish(
 
 Deno.test("createHttpHandler() ends the long polls of vanished clients when they go and serves later polls (§3.1 timeout, HTTP-16)", async () => {
   using events = observed(createEventBuffer({ maxWaiters: 4 }));
-  await using server = serve(createHttpHandler(router, { events }));
+  await using server = serve(createHttpHandler(polling(events)));
   // Four clients take every waiter slot, then vanish.
   await vanish(server.url, events, 4, 30);
   // The server sees them go (it cancels the response body): their 30 s waits end with [] now.
@@ -98,7 +106,7 @@ async function vanishRaw(port: number, events: ReturnType<typeof observed>): Pro
 
 Deno.test("createHttpHandler() gives an event that arrives after a long poller vanished to the next poll (§3.1, HTTP-12, HTTP-16)", async () => {
   using events = observed(createEventBuffer());
-  await using server = serve(createHttpHandler(router, { events }));
+  await using server = serve(createHttpHandler(polling(events)));
   await vanishRaw(Number(new URL(server.url).port), events);
   // The server sees the connection close and frees the slot, with nothing taken.
   expect(await within(events.polls[0]!, "the vanished poll to end")).toEqual([]);
@@ -113,16 +121,22 @@ Deno.test("createHttpHandler() watches for vanished long pollers without Deno's 
     import { createActionRouter } from ${
     JSON.stringify(import.meta.resolve("../../action/router.ts"))
   };
+    import { createLatestEventsHandler } from ${
+    JSON.stringify(import.meta.resolve("../../action/latest_events.ts"))
+  };
     import { createHttpHandler } from ${
     JSON.stringify(import.meta.resolve("../../connection/http.ts"))
   };
     import { createEventBuffer } from ${
     JSON.stringify(import.meta.resolve("../../event/buffer.ts"))
   };
-    const router = createActionRouter({ handlers: {}, bots: () => [] });
     using events = createEventBuffer();
+    const router = createActionRouter({
+      handlers: { get_latest_events: createLatestEventsHandler(events) },
+      bots: () => [],
+    });
     await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} },
-      createHttpHandler(router, { events }));
+      createHttpHandler(router));
     const poll = (timeout) => fetch("http://127.0.0.1:" + server.addr.port + "/", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -151,7 +165,7 @@ Deno.test("createHttpHandler() watches for vanished long pollers without Deno's 
 
 Deno.test("createHttpHandler() releases the long polls of vanished clients on dispose, with no timer left (§3.1, design §9)", async () => {
   const events = observed(createEventBuffer());
-  await using server = serve(createHttpHandler(router, { events }));
+  await using server = serve(createHttpHandler(polling(events)));
   // 600 s waits: only dispose can end them before the test's sanitizers would notice.
   await vanish(server.url, events, 3, 600);
   events[Symbol.dispose]();

@@ -24,7 +24,7 @@ import {
   type Segment,
   text,
 } from "../../event/segment.ts";
-import type { SegmentSupport } from "../../event/segment_validate.ts";
+import type { SegmentSupport } from "../../action/segment_validate.ts";
 import { groupMessageEvent, type StandardEvent } from "../../event/standard.ts";
 
 /** `true` when `A` and `B` are mutually assignable. */

@@ -14,11 +14,8 @@ import {
   video,
   voice,
 } from "../../event/segment.ts";
-import {
-  createMessageValidator,
-  isSegment,
-  STANDARD_SEGMENT_TYPES,
-} from "../../event/segment_validate.ts";
+import { createMessageValidator } from "../../action/segment_validate.ts";
+import { isSegment, STANDARD_SEGMENT_TYPES } from "../../event/segment.ts";
 
 const validate = createMessageValidator();
 

@@ -5,36 +5,18 @@
  * @module
  */
 
-import { failed } from "../action/result.ts";
-import { RETCODE } from "../action/retcode.ts";
-import type { Failure } from "../action/types.ts";
-import { isExtensionName } from "./extension.ts";
-import type { AnySegment, Message, SegmentType, StandardSegmentData } from "./segment.ts";
-
-/**
- * The ten standard segment types (§6.2).
- *
- * @example
- * ```ts
- * import { STANDARD_SEGMENT_TYPES } from "@libob/libob";
- * import { expect } from "expect";
- *
- * expect(STANDARD_SEGMENT_TYPES).toContain("mention_all");
- * expect(STANDARD_SEGMENT_TYPES.length).toBe(10);
- * ```
- */
-export const STANDARD_SEGMENT_TYPES: readonly (keyof StandardSegmentData)[] = [
-  "text",
-  "mention",
-  "mention_all",
-  "image",
-  "voice",
-  "audio",
-  "video",
-  "file",
-  "location",
-  "reply",
-];
+import { clip, describe } from "../_text.ts";
+import { failed } from "./result.ts";
+import { RETCODE } from "./retcode.ts";
+import type { Failure } from "./types.ts";
+import { isExtensionName } from "../event/extension.ts";
+import {
+  isSegment,
+  type Message,
+  type SegmentType,
+  STANDARD_SEGMENT_TYPES,
+  type StandardSegmentData,
+} from "../event/segment.ts";
 
 /**
  * Which segments an implementation can send. Anything not declared is
@@ -207,29 +189,6 @@ export function createMessageValidator(options: SegmentSupport = {}): MessageVal
   };
 }
 
-/**
- * Whether a value has the shape of a segment (MSG-03): an object with a
- * string `type` and an object `data` (not `null`, not a list).
- *
- * @param value Anything.
- * @returns `true` for a well-formed segment of any type.
- *
- * @example
- * ```ts
- * import { isSegment } from "@libob/libob";
- * import { expect } from "expect";
- *
- * expect(isSegment({ type: "mention_all", data: {} })).toBe(true);
- * expect(isSegment({ type: "mention_all", data: null })).toBe(false);
- * ```
- */
-export function isSegment(value: unknown): value is AnySegment {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const { type, data } = value as Record<string, unknown>;
-  return typeof type === "string" && type !== "" && typeof data === "object" &&
-    data !== null && !Array.isArray(data);
-}
-
 function malformed(segment: unknown, path: string): Failure {
   if (typeof segment !== "object" || segment === null || Array.isArray(segment)) {
     return failed(
@@ -283,28 +242,4 @@ function checkNames(option: string, names: unknown): string[] {
     );
   }
   return names;
-}
-
-/** A short description of a peer value for failure messages. */
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(clip(value));
-    case "number":
-    case "boolean":
-      return String(value);
-    case "undefined":
-      return "undefined";
-    case "object":
-      return "an object";
-    default:
-      return typeof value;
-  }
-}
-
-/** Keeps peer-chosen strings short in messages. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

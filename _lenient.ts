@@ -2,12 +2,14 @@
  * Opt-in leniency for two common client deviations from the request
  * envelope (§2.2), as a router wrapper: `createOneBot`'s `compat.nonStringEcho`
  * and `compat.nullParams`. Off by default; the spec-exact router stays as it
- * is. Private: not exported from `mod.ts`.
+ * is. It applies to every action the router serves, `get_latest_events`
+ * included (an ordinary action since it left the HTTP transport). Private:
+ * not exported from `mod.ts`.
  *
  * @module
  */
 
-import type { ActionRouter } from "./types.ts";
+import type { ActionRouter } from "./action/types.ts";
 
 /** Which deviations to accept. */
 export interface Leniency {
