@@ -37,3 +37,9 @@ export {
 } from "./bridge.ts";
 export { mapMatrixError, MATRIX_RETCODE } from "./errors.ts";
 export { MATRIX_BRIDGE_VERSION } from "./version.ts";
+export {
+  loadMatrixConfig,
+  type MatrixBridgeConfig,
+  type MatrixConfig,
+  parseMatrixConfig,
+} from "./config.ts";

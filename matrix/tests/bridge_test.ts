@@ -20,6 +20,13 @@ import {
   SYNAPSE_SKIPPED,
 } from "./_synapse.ts";
 
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
 /** Every wait for an event, ms: generous, for a loaded machine. */
 const WAIT = { timeout: 30_000 };
 /** Bytes travel as bytes in MessagePack (in JSON they are Base64). */
@@ -397,6 +404,77 @@ Deno.test({
           });
           expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
           expect(report.ok).toBe(true);
+        },
+      );
+
+      await t.step(
+        "deno task matrix starts the bridge from a TOML file, and SIGTERM stops it",
+        async () => {
+          const dir = await Deno.makeTempDir({ prefix: "libob-matrix-main-" });
+          const port = freePort();
+          await Deno.writeTextFile(
+            `${dir}/matrix.toml`,
+            [
+              "[matrix]",
+              `homeserver = "${synapse.url}"`,
+              'user = "bot"',
+              "sync_timeout = 1000",
+              "[[http]]",
+              'host = "127.0.0.1"',
+              `port = ${port}`,
+              'access_token = "main-token"',
+            ].join("\n"),
+          );
+          const task = JSON.parse(
+            await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+          )
+            .tasks.matrix as string;
+          const [command, ...args] = task.trim().split(/\s+/);
+          expect(command).toBe("deno");
+          const child = new Deno.Command(Deno.execPath(), {
+            args: [...args, `${dir}/matrix.toml`],
+            cwd: new URL("../../", import.meta.url),
+            env: { MATRIX_PASSWORD: bot.password, NO_COLOR: "1" },
+            stdin: "null",
+            stdout: "piped",
+            stderr: "piped",
+          }).spawn();
+          const output = child.output();
+          try {
+            let info: Record<string, unknown> | undefined;
+            for (let attempt = 0; attempt < 600 && info === undefined; attempt++) {
+              try {
+                const response = await fetch(`http://127.0.0.1:${port}/`, {
+                  method: "POST",
+                  headers: {
+                    "Content-Type": "application/json",
+                    Authorization: "Bearer main-token",
+                  },
+                  body: JSON.stringify({ action: "get_self_info", params: {} }),
+                });
+                info = await response.json();
+              } catch {
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+            }
+            expect(info).toMatchObject({ retcode: 0, data: { user_id: bot.userId } });
+            // The first /sync's position is saved next to the configuration.
+            let state: { since?: unknown } = {};
+            for (let attempt = 0; attempt < 300 && state.since === undefined; attempt++) {
+              try {
+                state = JSON.parse(await Deno.readTextFile(`${dir}/matrix-state.json`));
+              } catch {
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+            }
+            expect(typeof state.since).toBe("string");
+          } finally {
+            child.kill("SIGTERM");
+            const { code, stdout, stderr } = await output;
+            const printed = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+            expect({ code, printed }).toMatchObject({ code: 0, printed: /OneBot 12 on http/ });
+            await Deno.remove(dir, { recursive: true });
+          }
         },
       );
 
