@@ -103,8 +103,11 @@ export interface MatrixClientOptions {
 
 /** A Matrix Client-Server API call: method, path (with query) and optional JSON body. */
 export interface MatrixRequest {
+  /** The HTTP method. */
   method: "GET" | "POST" | "PUT" | "DELETE";
+  /** The path from the homeserver's root, with its query, e.g. `/_matrix/client/v3/sync?…`. */
   path: string;
+  /** The JSON body, if any. */
   body?: unknown;
   /** Aborts the call (e.g. a long poll on shutdown). */
   signal?: AbortSignal;

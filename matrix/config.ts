@@ -49,7 +49,9 @@ export interface MatrixConfig {
  * ```
  */
 export interface MatrixBridgeConfig {
+  /** The `[matrix]` table. */
   matrix: MatrixConfig;
+  /** The OneBot connections and listen addresses (libob's `parseOneBotConfig`). */
   onebot: OneBotConfig;
 }
 
