@@ -25,7 +25,20 @@ export function parseMessageId(id: string): { roomId: string; eventIds: string[]
   return { roomId: id.slice(0, slash), eventIds };
 }
 
-const MATRIX_TO = /^https:\/\/matrix\.to\/#\/(@[^/?"]+)/;
+const MATRIX_TO = /^https:\/\/matrix\.to\/#\/([^/?"]+)/;
+
+/** The user of a `https://matrix.to/#/@user:server` link (its fragment may be percent-encoded). */
+function pillUser(href: string): string | undefined {
+  const fragment = MATRIX_TO.exec(href)?.[1];
+  if (fragment === undefined) return undefined;
+  let user: string;
+  try {
+    user = decodeURIComponent(fragment);
+  } catch {
+    return undefined;
+  }
+  return /^@[^:]+:.+$/.test(user) ? user : undefined;
+}
 const ENTITIES: Record<string, string> = {
   amp: "&",
   lt: "<",
@@ -70,9 +83,9 @@ export function htmlSegments(html: string): Segment[] {
   for (const match of withoutReply.matchAll(token)) {
     const [whole, href, inner] = match;
     if (href !== undefined) {
-      const user = MATRIX_TO.exec(decodeEntities(href))?.[1];
+      const user = pillUser(decodeEntities(href));
       if (user !== undefined) {
-        segments.push({ type: "mention", data: { user_id: decodeURIComponent(user) } });
+        segments.push({ type: "mention", data: { user_id: user } });
       } else pushText(segments, decodeEntities((inner ?? "").replace(/<[^>]*>/g, "")));
     } else if (/^<br/i.test(whole) || /^<\/p>/i.test(whole)) {
       pushText(segments, "\n");
