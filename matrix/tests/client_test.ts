@@ -12,10 +12,13 @@ function homeserver(answers: (() => Response)[]) {
   return { server, seen, url: `http://127.0.0.1:${server.addr.port}` };
 }
 
-const limited = (ms: number) => () =>
-  Response.json({ errcode: "M_LIMIT_EXCEEDED", error: "Too Many Requests", retry_after_ms: ms }, {
-    status: 429,
-  });
+/** A 429 answer asking to wait `ms`. */
+function limited(ms: number): () => Response {
+  return () =>
+    Response.json({ errcode: "M_LIMIT_EXCEEDED", error: "Too Many Requests", retry_after_ms: ms }, {
+      status: 429,
+    });
+}
 
 Deno.test("client: M_LIMIT_EXCEEDED is waited out (retry_after_ms) and the call retried", async () => {
   const { server, seen, url } = homeserver([
