@@ -4,7 +4,8 @@
  *
  * A room is **private** when the bot's `m.direct` account data lists it, or
  * when exactly two users (the bot and one other) are joined; every other
- * joined room is a **group**.
+ * joined room is a **group**. Spaces (`m.room.create` type `m.space`) are
+ * neither: `get` and `all` leave them out, and their events are not bridged.
  *
  * @module
  */
@@ -18,6 +19,8 @@ export interface RoomMember {
 export interface Room {
   readonly id: string;
   name: string;
+  /** A space (`m.room.create` type `m.space`): not a chat, not mapped. */
+  space: boolean;
   readonly members: Map<string, RoomMember>;
 }
 
@@ -41,6 +44,8 @@ export interface Rooms {
   all(): Room[];
   /** Applies a state event (members, name); returns the room. */
   apply(roomId: string, event: MatrixEvent): Room;
+  /** Whether a room is a space. */
+  isSpace(roomId: string): boolean;
   /** Forgets a room the bot left. */
   forget(roomId: string): void;
   /** Replaces the direct chats (`m.direct` account data: user → rooms). */
@@ -68,7 +73,7 @@ export function createRooms(self: string): Rooms {
   function room(roomId: string): Room {
     let found = rooms.get(roomId);
     if (found === undefined) {
-      found = { id: roomId, name: "", members: new Map() };
+      found = { id: roomId, name: "", space: false, members: new Map() };
       rooms.set(roomId, found);
     }
     return found;
@@ -76,8 +81,11 @@ export function createRooms(self: string): Rooms {
 
   const tracker: Rooms = {
     self,
-    get: (roomId) => rooms.get(roomId),
-    all: () => [...rooms.values()],
+    get: (roomId) => {
+      const room = rooms.get(roomId);
+      return room?.space ? undefined : room;
+    },
+    all: () => [...rooms.values()].filter((room) => !room.space),
     apply(roomId, event) {
       const target = room(roomId);
       const content = event.content ?? {};
@@ -88,11 +96,14 @@ export function createRooms(self: string): Rooms {
         } else {
           target.members.delete(event.state_key);
         }
+      } else if (event.type === "m.room.create") {
+        target.space = content.type === "m.space";
       } else if (event.type === "m.room.name") {
         target.name = typeof content.name === "string" ? content.name : "";
       }
       return target;
     },
+    isSpace: (roomId) => rooms.get(roomId)?.space ?? false,
     forget: (roomId) => void rooms.delete(roomId),
     setDirect(content) {
       direct = new Map();
@@ -102,6 +113,7 @@ export function createRooms(self: string): Rooms {
       }
     },
     isPrivate(roomId) {
+      if (rooms.get(roomId)?.space) return false;
       if (direct.has(roomId)) return true;
       const members = rooms.get(roomId)?.members;
       return members !== undefined && members.size === 2 && members.has(self);
@@ -115,9 +127,9 @@ export function createRooms(self: string): Rooms {
     },
     directRoomOf(userId) {
       for (const [roomId, user] of direct) {
-        if (user === userId && rooms.has(roomId)) return roomId;
+        if (user === userId && tracker.get(roomId) !== undefined) return roomId;
       }
-      for (const room of rooms.values()) {
+      for (const room of tracker.all()) {
         if (tracker.isPrivate(room.id) && tracker.peerOf(room.id) === userId) return room.id;
       }
       return undefined;

@@ -156,6 +156,15 @@ export function startSync(options: SyncOptions): SyncLoop {
     if (room.timeline?.limited === true && !history) {
       log.warn("Matrix skipped events of {roomId} (a gap in the timeline)", { roomId });
     }
+    const space = options.rooms.isSpace(roomId) ||
+      timeline.some((event) => event.type === "m.room.create" && event.content?.type === "m.space");
+    if (space) {
+      // A space is not a chat: its state is kept (so it stays known as one), nothing is emitted.
+      for (const event of timeline) {
+        if (typeof event.state_key === "string") options.rooms.apply(roomId, event);
+      }
+      return;
+    }
     // Events before the bot's own join are the room's history, not news.
     const joinedAt = timeline.findLastIndex((event) => isOwnJoin(event, options.rooms.self));
     for (const [index, event] of timeline.entries()) {

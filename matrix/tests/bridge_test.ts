@@ -306,6 +306,27 @@ Deno.test({
         });
       });
 
+      await t.step("a space is not a group: not listed, its events not bridged", async () => {
+        const space = await alice.createRoom({
+          name: "A space",
+          creation_content: { type: "m.space" },
+          invite: [bot.userId],
+        });
+        const members = `/_matrix/client/v3/rooms/${encodeURIComponent(space)}/joined_members`;
+        for (let attempt = 0; attempt < 300; attempt++) {
+          const { joined } = await alice.call<{ joined: Record<string, unknown> }>("GET", members);
+          if (bot.userId in joined) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await alice.send(space, { msgtype: "m.text", body: "in a space" });
+        await alice.send(group, { msgtype: "m.text", body: "after the space" });
+        await kit.nextEvent(isMessage("after the space"), WAIT);
+        expect(kit.received.some((e) => e.alt_message === "in a space")).toBe(false);
+        const groups = await kit.call("get_group_list", {});
+        expect(groups.data?.map((g) => g.group_id)).not.toContain(space);
+        expect((await kit.call("get_group_info", { group_id: space })).retcode).toBe(35001);
+      });
+
       await t.step("a direct room is private, both ways", async () => {
         const direct = await alice.createRoom({
           is_direct: true,
