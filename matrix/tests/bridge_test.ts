@@ -11,6 +11,7 @@ import { runConformance } from "@libob/libob/conformance";
 import { createTestKit, type TestKit } from "@libob/libob/testing";
 import { expect } from "expect";
 import { createMatrixBridge, login, type MatrixBridge } from "../mod.ts";
+import { startReporter } from "../../tests/interop/_process.ts";
 import { driver } from "./_matrix_user.ts";
 import {
   type MatrixUser,
@@ -26,6 +27,15 @@ function freePort(): number {
   listener.close();
   return port;
 }
+
+const NONEBOT_PYTHON = Deno.env.get("LIBOB_NONEBOT_PYTHON") ||
+  `${Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME") ?? ""}/.cache`}` +
+    "/libob/venv-nonebot/bin/python";
+const NONEBOT_AVAILABLE = await Deno.stat(NONEBOT_PYTHON).then(() => true, () => false);
+const NONEBOT_IGNORE = !NONEBOT_AVAILABLE && Deno.env.get("CI") !== "true";
+const NONEBOT_SKIPPED = NONEBOT_IGNORE
+  ? ` [skipped: no NoneBot2 Python at ${NONEBOT_PYTHON}; bash .ci/run makes it, or set LIBOB_NONEBOT_PYTHON]`
+  : "";
 
 /** Every wait for an event, ms: generous, for a loaded machine. */
 const WAIT = { timeout: 30_000 };
@@ -427,6 +437,64 @@ Deno.test({
           expect(report.ok).toBe(true);
         },
       );
+
+      await t.step({
+        name: "a NoneBot2 bot over the forward WebSocket answers ping with pong in a room" +
+          NONEBOT_SKIPPED,
+        ignore: NONEBOT_IGNORE,
+        async fn() {
+          if (!NONEBOT_AVAILABLE) {
+            throw new Error(`No NoneBot2 Python at ${NONEBOT_PYTHON} (LIBOB_NONEBOT_PYTHON)`);
+          }
+          const { client, userId } = await login(synapse.url, { accessToken: bot.accessToken });
+          const token = "nonebot-token";
+          await using bridge = createMatrixBridge({
+            client,
+            userId,
+            syncTimeout: 1000,
+            connections: { http: false, websocket: { accessToken: token } },
+          });
+          await bridge.ready;
+          await using server = Deno.serve(
+            { hostname: "127.0.0.1", port: 0, onListen() {} },
+            bridge.fetch,
+          );
+          const app = startReporter(NONEBOT_PYTHON, ["ping_bot.py"], {
+            cwd: new URL("./nonebot/", import.meta.url),
+            env: {
+              DRIVER: "~websockets",
+              ONEBOT_V12_WS_URLS: JSON.stringify([`ws://127.0.0.1:${server.addr.port}/`]),
+              ONEBOT_V12_ACCESS_TOKEN: token,
+              PYTHONUNBUFFERED: "1",
+            },
+          });
+          try {
+            const connected = await app.find((r) => r.kind === "connected", "NoneBot", 90_000);
+            expect(connected).toMatchObject({ self_id: bot.userId, platform: "matrix" });
+            await alice.send(group, { msgtype: "m.text", body: "ping" });
+            await app.find((r) => r.kind === "ping", "the ping", 60_000);
+            const messages = `/_matrix/client/v3/rooms/${
+              encodeURIComponent(group)
+            }/messages?dir=b&limit=20`;
+            let answered = false;
+            for (let attempt = 0; attempt < 300 && !answered; attempt++) {
+              const { chunk } = await alice.call<{ chunk: Record<string, unknown>[] }>(
+                "GET",
+                messages,
+              );
+              answered = chunk.some((e) =>
+                e.sender === bot.userId && (e.content as { body?: string }).body === "pong"
+              );
+              if (!answered) await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            expect(answered).toBe(true);
+          } catch (error) {
+            await app[Symbol.asyncDispose]();
+            throw new Error(`${error}\n--- NoneBot ---\n${app.log()}`, { cause: error });
+          }
+          await app[Symbol.asyncDispose]();
+        },
+      });
 
       await t.step(
         "deno task matrix starts the bridge from a TOML file, and SIGTERM stops it",
