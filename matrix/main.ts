@@ -12,6 +12,7 @@ import { configure, getConsoleSink } from "@logtape/logtape";
 import { createMatrixBridge } from "./bridge.ts";
 import { login } from "./client.ts";
 import { loadMatrixConfig } from "./config.ts";
+import { readState } from "./state_file.ts";
 
 /**
  * Starts the bridge of a configuration file and serves it until a signal.
@@ -28,6 +29,7 @@ import { loadMatrixConfig } from "./config.ts";
  */
 export async function main(path: string): Promise<readonly Deno.NetAddr[]> {
   const config = await loadMatrixConfig(path);
+  await readState(config.matrix.statePath); // a damaged state file stops the start, not the sync
   const { client, userId } = await login(config.matrix.homeserver, config.matrix.credentials);
   const bridge = createMatrixBridge({
     client,
