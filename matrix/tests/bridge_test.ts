@@ -337,6 +337,58 @@ Deno.test({
         expect((await kit.call("get_group_info", { group_id: space })).retcode).toBe(35001);
       });
 
+      await t.step(
+        "get_group_member_info, set_group_name, matrix.invite and leave_group",
+        async () => {
+          const room = await alice.createRoom({
+            name: "Moderated",
+            preset: "private_chat",
+            invite: [bot.userId, bob.userId],
+            power_level_content_override: { users: { [bot.userId]: 100 } },
+          });
+          await bob.join(room);
+          // The bridge joins by itself; the room is a group once the bot is in.
+          for (let attempt = 0; attempt < 300; attempt++) {
+            const info = await kit.call("get_group_info", { group_id: room });
+            if (info.retcode === 0) break;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          expect(await kit.call("get_group_member_info", { group_id: room, user_id: alice.userId }))
+            .toMatchObject({
+              retcode: 0,
+              data: { user_id: alice.userId, user_name: "alice", user_displayname: "alice" },
+            });
+          expect(
+            (await kit.call("get_group_member_info", { group_id: room, user_id: carol.userId }))
+              .retcode,
+          ).toBe(35004);
+          expect(
+            (await kit.call("set_group_name", { group_id: room, group_name: "Renamed" })).retcode,
+          )
+            .toBe(0);
+          const name = await alice.call<{ name: string }>(
+            "GET",
+            `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.name/`,
+          );
+          expect(name).toEqual({ name: "Renamed" });
+          const invited = await kit.onebot.router(
+            { action: "matrix.invite", params: { room_id: room, user_id: carol.userId } },
+            { connection: "local" },
+          );
+          expect(invited).toMatchObject({ status: "ok", retcode: 0 });
+          expect(await carol.invited(room)).toBe(room);
+          expect((await kit.call("leave_group", { group_id: room })).retcode).toBe(0);
+          const left = valid(
+            await kit.nextEvent(
+              (e) => e.detail_type === "group_member_decrease" && e.user_id === bot.userId,
+              WAIT,
+            ),
+          );
+          expect(left).toMatchObject({ group_id: room, sub_type: "leave" });
+          expect((await kit.call("get_group_info", { group_id: room })).retcode).toBe(35001);
+        },
+      );
+
       await t.step("a direct room is private, both ways", async () => {
         const direct = await alice.createRoom({
           is_direct: true,
