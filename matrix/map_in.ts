@@ -112,6 +112,13 @@ export function stripReplyFallback(body: string): string {
   return lines.slice(index).join("\n");
 }
 
+/** The event ID an `m.room.message` content replies to (`m.relates_to.m.in_reply_to`). */
+export function replyTarget(content: Record<string, unknown>): string | undefined {
+  const relates = content["m.relates_to"] as Record<string, unknown> | undefined;
+  const target = (relates?.["m.in_reply_to"] as Record<string, unknown> | undefined)?.event_id;
+  return typeof target === "string" ? target : undefined;
+}
+
 const MEDIA: Record<string, "image" | "file" | "audio" | "video"> = {
   "m.image": "image",
   "m.file": "file",
@@ -125,18 +132,24 @@ const MEDIA: Record<string, "image" | "file" | "audio" | "video"> = {
  *
  * @param roomId The room, for the message IDs of replies.
  * @param content The event's content.
+ * @param replySender The sender of the event replied to ({@linkcode replyTarget}), when known:
+ * the reply segment's `user_id`; the mention of them a reply carries is folded into it.
  * @returns The segments.
  */
 export function contentToMessage(
   roomId: string,
   content: Record<string, unknown>,
+  replySender?: string,
 ): Message | undefined {
   const segments: Segment[] = [];
-  const relates = content["m.relates_to"] as Record<string, unknown> | undefined;
-  const replyTo = (relates?.["m.in_reply_to"] as Record<string, unknown> | undefined)?.event_id;
-  const isReply = typeof replyTo === "string";
+  const replyTo = replyTarget(content);
+  const isReply = replyTo !== undefined;
   if (isReply) {
-    segments.push({ type: "reply", data: { message_id: messageId(roomId, [replyTo]) } });
+    const message_id = messageId(roomId, [replyTo]);
+    segments.push({
+      type: "reply",
+      data: replySender === undefined ? { message_id } : { message_id, user_id: replySender },
+    });
   }
   const msgtype = content.msgtype;
   const body = typeof content.body === "string" ? content.body : undefined;
@@ -177,7 +190,7 @@ export function contentToMessage(
   // replied-to sender, which the reply segment already says); without, m.mentions leads.
   const userIds = !html && Array.isArray(mentions?.user_ids) ? mentions.user_ids : [];
   for (const user of userIds) {
-    if (typeof user === "string" && !pills.has(user)) {
+    if (typeof user === "string" && !pills.has(user) && user !== replySender) {
       segments.push({ type: "mention", data: { user_id: user } });
     }
   }

@@ -9,7 +9,7 @@
 import type { Bot } from "@libob/libob";
 import type { Log } from "./_log.ts";
 import { type MatrixClient, segment } from "./client.ts";
-import { contentToMessage, messageId } from "./map_in.ts";
+import { contentToMessage, messageId, replyTarget } from "./map_in.ts";
 import { type MediaInfo, rememberMedia } from "./media.ts";
 import type { MatrixEvent, Rooms } from "./rooms.ts";
 
@@ -95,7 +95,9 @@ async function handleEvent(
     const relation = content["m.relates_to"] as Record<string, unknown> | undefined;
     if (relation?.rel_type === "m.replace") return; // edits are not mapped
     rememberMedia(ctx.media, content);
-    const message = contentToMessage(roomId, content);
+    const target = replyTarget(content);
+    const replySender = target === undefined ? undefined : await senderOf(ctx, roomId, target);
+    const message = contentToMessage(roomId, content, replySender);
     if (message === undefined || message.length === 0) return;
     const init = {
       message_id: messageId(roomId, [event.event_id]),

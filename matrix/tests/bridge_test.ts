@@ -149,20 +149,28 @@ Deno.test({
         ]);
       });
 
-      await t.step("a reply arrives as a reply segment, without the fallback", async () => {
-        await alice.send(group, {
-          msgtype: "m.text",
-          body: "> <@alice:localhost> hello bridge\n\nindeed",
-          "m.relates_to": { "m.in_reply_to": { event_id: first } },
-        });
-        const event = valid(
-          await kit.nextEvent((e) => JSON.stringify(e.message ?? null).includes('"indeed"'), WAIT),
-        );
-        expect(event.message).toEqual([
-          { type: "reply", data: { message_id: `${group}/${first}` } },
-          { type: "text", data: { text: "indeed" } },
-        ]);
-      });
+      await t.step(
+        "a reply arrives as a reply segment with its user_id, without the fallback or a second mention",
+        async () => {
+          await alice.send(group, {
+            msgtype: "m.text",
+            body: "> <@alice:localhost> hello bridge\n\nindeed",
+            // A reply mentions the replied-to sender: folded into the reply segment.
+            "m.mentions": { user_ids: [alice.userId] },
+            "m.relates_to": { "m.in_reply_to": { event_id: first } },
+          });
+          const event = valid(
+            await kit.nextEvent(
+              (e) => JSON.stringify(e.message ?? null).includes('"indeed"'),
+              WAIT,
+            ),
+          );
+          expect(event.message).toEqual([
+            { type: "reply", data: { message_id: `${group}/${first}`, user_id: alice.userId } },
+            { type: "text", data: { text: "indeed" } },
+          ]);
+        },
+      );
 
       await t.step("an image arrives as an image segment, and get_file downloads it", async () => {
         const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);

@@ -106,3 +106,22 @@ Deno.test("messageToContents: refuses what Matrix cannot carry, with the reason"
   expect(messageToContents([{ type: "text", data: { text: "" } }], context))
     .toEqual({ problem: "the message has nothing to send" });
 });
+
+Deno.test("contentToMessage: a reply names the replied-to sender, and its mention of them is folded in", () => {
+  const content = {
+    msgtype: "m.text",
+    body: "> <@bob:localhost> hi\n\nyes",
+    "m.mentions": { user_ids: ["@bob:localhost", "@carol:localhost"] },
+    "m.relates_to": { "m.in_reply_to": { event_id: "$orig" } },
+  };
+  expect(contentToMessage(ROOM, content, "@bob:localhost")).toEqual([
+    { type: "reply", data: { message_id: `${ROOM}/$orig`, user_id: "@bob:localhost" } },
+    { type: "mention", data: { user_id: "@carol:localhost" } },
+    { type: "text", data: { text: "yes" } },
+  ]);
+  // The sender unknown (the event could not be read): no user_id, nothing folded.
+  expect(contentToMessage(ROOM, content)?.slice(0, 2)).toEqual([
+    { type: "reply", data: { message_id: `${ROOM}/$orig` } },
+    { type: "mention", data: { user_id: "@bob:localhost" } },
+  ]);
+});
