@@ -19,23 +19,34 @@ function defaultPython(): string {
   return `${cache}/libob/venv-synapse/bin/python`;
 }
 
-/** Whether the Python runs (Synapse is imported only when it starts). */
-async function hasPython(): Promise<boolean> {
+/**
+ * Whether `python` runs and has `module` installed (found, not imported:
+ * importing Synapse takes seconds).
+ */
+export async function hasModule(python: string, module: string): Promise<boolean> {
   try {
-    await Deno.stat(SYNAPSE_PYTHON);
-    return true;
+    const { success } = await new Deno.Command(python, {
+      args: [
+        "-c",
+        `import importlib.util, sys; sys.exit(importlib.util.find_spec("${module}") is None)`,
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
   } catch {
     return false;
   }
 }
 
 /** Whether Synapse can run here. */
-export const SYNAPSE_AVAILABLE: boolean = await hasPython();
+export const SYNAPSE_AVAILABLE: boolean = await hasModule(SYNAPSE_PYTHON, "synapse");
 /** Skip (locally, without the venv) or run (always in CI). */
 export const SYNAPSE_IGNORE: boolean = !SYNAPSE_AVAILABLE && Deno.env.get("CI") !== "true";
 /** Appended to a skipped test's name: why, and how to run it. */
 export const SYNAPSE_SKIPPED: string = SYNAPSE_IGNORE
-  ? ` [skipped: no matrix-synapse Python at ${SYNAPSE_PYTHON}; bash .ci/run makes it, or set LIBOB_SYNAPSE_PYTHON]`
+  ? ` [skipped: no Python with matrix-synapse at ${SYNAPSE_PYTHON}; bash .ci/run makes it, or set LIBOB_SYNAPSE_PYTHON]`
   : "";
 
 /** A user registered on the test homeserver. */
@@ -90,7 +101,7 @@ async function run(args: string[], cwd: string): Promise<void> {
 export async function startSynapse(): Promise<Synapse> {
   if (!SYNAPSE_AVAILABLE) {
     throw new Error(
-      `No matrix-synapse Python at ${SYNAPSE_PYTHON}: .ci/run makes its virtual environment ` +
+      `No Python with matrix-synapse at ${SYNAPSE_PYTHON}: .ci/run makes its virtual environment ` +
         "(LIBOB_SYNAPSE_PYTHON)",
     );
   }

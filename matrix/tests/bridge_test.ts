@@ -14,6 +14,7 @@ import { createMatrixBridge, login, type MatrixBridge } from "../mod.ts";
 import { startReporter } from "../../tests/interop/_process.ts";
 import { driver } from "./_matrix_user.ts";
 import {
+  hasModule,
   type MatrixUser,
   startSynapse,
   type Synapse,
@@ -31,10 +32,10 @@ function freePort(): number {
 const NONEBOT_PYTHON = Deno.env.get("LIBOB_NONEBOT_PYTHON") ||
   `${Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME") ?? ""}/.cache`}` +
     "/libob/venv-nonebot/bin/python";
-const NONEBOT_AVAILABLE = await Deno.stat(NONEBOT_PYTHON).then(() => true, () => false);
+const NONEBOT_AVAILABLE = await hasModule(NONEBOT_PYTHON, "nonebot");
 const NONEBOT_IGNORE = !NONEBOT_AVAILABLE && Deno.env.get("CI") !== "true";
 const NONEBOT_SKIPPED = NONEBOT_IGNORE
-  ? ` [skipped: no NoneBot2 Python at ${NONEBOT_PYTHON}; bash .ci/run makes it, or set LIBOB_NONEBOT_PYTHON]`
+  ? ` [skipped: no Python with nonebot2 at ${NONEBOT_PYTHON}; bash .ci/run makes it, or set LIBOB_NONEBOT_PYTHON]`
   : "";
 
 /** Every wait for an event, ms: generous, for a loaded machine. */
@@ -504,7 +505,7 @@ Deno.test({
         ignore: NONEBOT_IGNORE,
         async fn() {
           if (!NONEBOT_AVAILABLE) {
-            throw new Error(`No NoneBot2 Python at ${NONEBOT_PYTHON} (LIBOB_NONEBOT_PYTHON)`);
+            throw new Error(`No Python with nonebot2 at ${NONEBOT_PYTHON} (LIBOB_NONEBOT_PYTHON)`);
           }
           const { client, userId } = await login(synapse.url, { accessToken: bot.accessToken });
           const token = "nonebot-token";
