@@ -32,12 +32,30 @@ export interface ActionsContext {
 }
 
 /** The localpart of a user ID (`@alice:example.org` → `alice`). */
-function localpart(userId: string): string {
+export function localpart(userId: string): string {
   return /^@([^:]+):/.exec(userId)?.[1] ?? userId;
 }
 
-function roomPath(roomId: string, rest: string): string {
+/** The path of a room endpoint. */
+export function roomPath(roomId: string, rest: string): string {
   return `/_matrix/client/v3/rooms/${segment(roomId)}/${rest}`;
+}
+
+/** A joined member of a room as OneBot's member info, or `undefined`. */
+export function memberInfo(rooms: Rooms, roomId: string, userId: string): MemberInfo | undefined {
+  const found = rooms.get(roomId)?.members.get(userId);
+  return found === undefined ? undefined : {
+    user_id: userId,
+    user_name: localpart(userId),
+    user_displayname: found.displayname,
+  };
+}
+
+/** The room of a channel, when the bot is in it and it belongs to that guild. */
+export function channelRoom(rooms: Rooms, guildId: string, channelId: string): string | undefined {
+  return rooms.kindOf(channelId) === "channel" && rooms.guildOf(channelId) === guildId
+    ? channelId
+    : undefined;
 }
 
 /**
@@ -51,8 +69,7 @@ export function matrixHandlers(context: ActionsContext): ActionHandlers<Standard
   const self = rooms.self;
 
   function group(groupId: string) {
-    const room = rooms.get(groupId);
-    return room === undefined || rooms.isPrivate(groupId) ? undefined : room;
+    return rooms.kindOf(groupId) === "group" ? rooms.get(groupId) : undefined;
   }
 
   async function profile(userId: string): Promise<{ displayname?: string }> {
@@ -85,14 +102,7 @@ export function matrixHandlers(context: ActionsContext): ActionHandlers<Standard
     return room_id;
   }
 
-  function member(roomId: string, userId: string): MemberInfo | undefined {
-    const found = rooms.get(roomId)?.members.get(userId);
-    return found === undefined ? undefined : {
-      user_id: userId,
-      user_name: localpart(userId),
-      user_displayname: found.displayname,
-    };
-  }
+  const member = (roomId: string, userId: string) => memberInfo(rooms, roomId, userId);
 
   return defineActions<StandardActions>({
     async get_self_info() {
@@ -110,8 +120,8 @@ export function matrixHandlers(context: ActionsContext): ActionHandlers<Standard
     },
     get_friend_list() {
       const friends = new Map<string, string>();
-      for (const room of rooms.all()) {
-        const peer = rooms.isPrivate(room.id) ? rooms.peerOf(room.id) : undefined;
+      for (const room of rooms.list("private")) {
+        const peer = rooms.peerOf(room.id);
         if (peer !== undefined) friends.set(peer, room.members.get(peer)?.displayname ?? "");
       }
       return ok([...friends].map(([user_id, name]) => ({
@@ -129,8 +139,17 @@ export function matrixHandlers(context: ActionsContext): ActionHandlers<Standard
           return failed(MATRIX_RETCODE.UNKNOWN_GROUP, `not in group ${params.group_id}`);
         }
         roomId = params.group_id;
+      } else if (params.detail_type === "channel") {
+        const room = channelRoom(rooms, params.guild_id, params.channel_id);
+        if (room === undefined) {
+          return failed(
+            MATRIX_RETCODE.UNKNOWN_CHANNEL,
+            `not in channel ${params.channel_id} of ${params.guild_id}`,
+          );
+        }
+        roomId = room;
       } else {
-        return failed(10004, `detail_type ${params.detail_type}: Matrix rooms are not mapped so`);
+        return failed(10004, `detail_type ${params.detail_type}: Matrix has no such chats`);
       }
       const contents = messageToContents(params.message, {
         displayName: (user) => rooms.get(roomId)?.members.get(user)?.displayname,
@@ -172,7 +191,7 @@ export function matrixHandlers(context: ActionsContext): ActionHandlers<Standard
     },
     get_group_list() {
       return ok(
-        rooms.all().filter((room) => !rooms.isPrivate(room.id)).map((room) => ({
+        rooms.list("group").map((room) => ({
           group_id: room.id,
           group_name: room.name,
         })),

@@ -8,6 +8,7 @@ import { createOneBot, type OneBot, type StandardActions } from "@libob/libob";
 import type { OneBotConfig } from "@libob/libob/config";
 import { createFileActions } from "@libob/libob/file";
 import { matrixActions, matrixHandlers } from "./actions.ts";
+import { guildHandlers } from "./actions_guild.ts";
 import type { MatrixClient } from "./client.ts";
 import { mapMatrixError } from "./errors.ts";
 import { createMatrixFileStore, type MediaInfo } from "./media.ts";
@@ -100,7 +101,11 @@ export function createMatrixBridge(options: MatrixBridgeOptions): MatrixBridge {
     impl: "libob-matrix",
     version: MATRIX_BRIDGE_VERSION,
     bots: [{ self: { platform: PLATFORM, user_id: userId }, online: false }],
-    handlers: { ...matrixHandlers({ client, rooms, media }), ...files },
+    handlers: {
+      ...matrixHandlers({ client, rooms, media }),
+      ...guildHandlers(client, rooms),
+      ...files,
+    },
     actions: matrixActions(client),
     mapError: mapMatrixError,
     segments: {

@@ -40,8 +40,12 @@ export const MATRIX_RETCODE = {
   UNKNOWN_USER: 35002,
   /** The `message_id` is not one of this bridge. */
   UNKNOWN_MESSAGE: 35003,
-  /** The user is not a member of the group. */
+  /** The user is not a member of the group, guild or channel. */
   NOT_A_MEMBER: 35004,
+  /** The bot is in no such guild (space). */
+  UNKNOWN_GUILD: 35005,
+  /** The bot is in no such channel (a room of the space). */
+  UNKNOWN_CHANNEL: 35006,
   /** `M_LIMIT_EXCEEDED` longer than the bridge waits (see `maxRateLimitWait`). */
   RATE_LIMITED: 36001,
 } as const;

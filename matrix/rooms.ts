@@ -1,11 +1,14 @@
 /**
  * What the bridge knows of its rooms, kept from `/sync`: joined members with
- * their display names, room names, and which rooms are direct chats.
+ * their display names, room names, spaces and their children, and which
+ * rooms are direct chats. Each joined room is of one kind:
  *
- * A room is **private** when the bot's `m.direct` account data lists it, or
- * when exactly two users (the bot and one other) are joined; every other
- * joined room is a **group**. Spaces (`m.room.create` type `m.space`) are
- * neither: `get` and `all` leave them out, and their events are not bridged.
+ * - a **space** (`m.room.create` type `m.space`): a OneBot guild;
+ * - a **channel**: a room that a space the bot is in lists as its child
+ *   (`m.space.child` with a non-empty `via`); its guild is that space;
+ * - **private**: a room the bot's `m.direct` account data lists, or where
+ *   exactly two users (the bot and one other) are joined;
+ * - a **group**: any other room.
  *
  * @module
  */
@@ -15,12 +18,17 @@ export interface RoomMember {
   displayname: string;
 }
 
+/** What a joined room is in OneBot terms (see the module). */
+export type RoomKind = "private" | "group" | "channel" | "space";
+
 /** One joined room. */
 export interface Room {
   readonly id: string;
   name: string;
-  /** A space (`m.room.create` type `m.space`): not a chat, not mapped. */
+  /** A space (`m.room.create` type `m.space`). */
   space: boolean;
+  /** For a space: the rooms it lists (`m.space.child` with a non-empty `via`). */
+  readonly children: Set<string>;
   readonly members: Map<string, RoomMember>;
 }
 
@@ -39,19 +47,20 @@ export interface MatrixEvent {
 /** The rooms of one account. */
 export interface Rooms {
   readonly self: string;
+  /** A joined room of any kind. */
   get(roomId: string): Room | undefined;
-  /** Joined rooms, in no particular order. */
-  all(): Room[];
-  /** Applies a state event (members, name); returns the room. */
+  /** The joined rooms of one kind. */
+  list(kind: RoomKind): Room[];
+  /** What a joined room is; `undefined` for a room the bot is not in. */
+  kindOf(roomId: string): RoomKind | undefined;
+  /** The space (guild) of a channel. */
+  guildOf(roomId: string): string | undefined;
+  /** Applies a state event (members, name, type, space children); returns the room. */
   apply(roomId: string, event: MatrixEvent): Room;
-  /** Whether a room is a space. */
-  isSpace(roomId: string): boolean;
   /** Forgets a room the bot left. */
   forget(roomId: string): void;
   /** Replaces the direct chats (`m.direct` account data: user → rooms). */
   setDirect(content: Record<string, unknown>): void;
-  /** Whether a room is a direct chat (see the module). */
-  isPrivate(roomId: string): boolean;
   /** The other user of a private room. */
   peerOf(roomId: string): string | undefined;
   /** A private room with `userId`, if there is one. */
@@ -73,7 +82,7 @@ export function createRooms(self: string): Rooms {
   function room(roomId: string): Room {
     let found = rooms.get(roomId);
     if (found === undefined) {
-      found = { id: roomId, name: "", space: false, members: new Map() };
+      found = { id: roomId, name: "", space: false, children: new Set(), members: new Map() };
       rooms.set(roomId, found);
     }
     return found;
@@ -81,11 +90,22 @@ export function createRooms(self: string): Rooms {
 
   const tracker: Rooms = {
     self,
-    get: (roomId) => {
+    get: (roomId) => rooms.get(roomId),
+    list: (kind) => [...rooms.values()].filter((room) => tracker.kindOf(room.id) === kind),
+    kindOf(roomId) {
       const room = rooms.get(roomId);
-      return room?.space ? undefined : room;
+      if (room === undefined) return undefined;
+      if (room.space) return "space";
+      if (tracker.guildOf(roomId) !== undefined) return "channel";
+      if (direct.has(roomId)) return "private";
+      return room.members.size === 2 && room.members.has(self) ? "private" : "group";
     },
-    all: () => [...rooms.values()].filter((room) => !room.space),
+    guildOf(roomId) {
+      for (const room of rooms.values()) {
+        if (room.space && room.children.has(roomId)) return room.id;
+      }
+      return undefined;
+    },
     apply(roomId, event) {
       const target = room(roomId);
       const content = event.content ?? {};
@@ -98,12 +118,15 @@ export function createRooms(self: string): Rooms {
         }
       } else if (event.type === "m.room.create") {
         target.space = content.type === "m.space";
+      } else if (event.type === "m.space.child" && typeof event.state_key === "string") {
+        const via = content.via;
+        if (Array.isArray(via) && via.length > 0) target.children.add(event.state_key);
+        else target.children.delete(event.state_key);
       } else if (event.type === "m.room.name") {
         target.name = typeof content.name === "string" ? content.name : "";
       }
       return target;
     },
-    isSpace: (roomId) => rooms.get(roomId)?.space ?? false,
     forget: (roomId) => void rooms.delete(roomId),
     setDirect(content) {
       direct = new Map();
@@ -111,12 +134,6 @@ export function createRooms(self: string): Rooms {
         if (!Array.isArray(list)) continue;
         for (const roomId of list) if (typeof roomId === "string") direct.set(roomId, user);
       }
-    },
-    isPrivate(roomId) {
-      if (rooms.get(roomId)?.space) return false;
-      if (direct.has(roomId)) return true;
-      const members = rooms.get(roomId)?.members;
-      return members !== undefined && members.size === 2 && members.has(self);
     },
     peerOf(roomId) {
       const user = direct.get(roomId);
@@ -127,10 +144,10 @@ export function createRooms(self: string): Rooms {
     },
     directRoomOf(userId) {
       for (const [roomId, user] of direct) {
-        if (user === userId && tracker.get(roomId) !== undefined) return roomId;
+        if (user === userId && tracker.kindOf(roomId) === "private") return roomId;
       }
-      for (const room of tracker.all()) {
-        if (tracker.isPrivate(room.id) && tracker.peerOf(room.id) === userId) return room.id;
+      for (const room of tracker.list("private")) {
+        if (tracker.peerOf(room.id) === userId) return room.id;
       }
       return undefined;
     },

@@ -11,7 +11,7 @@ import type { Log } from "./_log.ts";
 import { type MatrixClient, segment } from "./client.ts";
 import { contentToMessage, messageId, replyTarget } from "./map_in.ts";
 import { type MediaInfo, rememberMedia } from "./media.ts";
-import type { MatrixEvent, Rooms } from "./rooms.ts";
+import type { MatrixEvent, RoomKind, Rooms } from "./rooms.ts";
 
 /** What turning events into OneBot events needs. */
 export interface EventContext {
@@ -32,8 +32,8 @@ export interface SyncRoom {
 
 /**
  * Applies a room's state and timeline to the tracker and emits its news.
- * `history`: only learn (a first start). Spaces emit nothing; events before
- * the bot's own join are the room's past, not news.
+ * `history`: only learn (a first start). Events before the bot's own join
+ * are the room's past, not news.
  */
 export async function handleRoom(
   ctx: EventContext,
@@ -45,15 +45,6 @@ export async function handleRoom(
   const timeline = room.timeline?.events ?? [];
   if (room.timeline?.limited === true && !history) {
     ctx.log.warn("Matrix skipped events of {roomId} (a gap in the timeline)", { roomId });
-  }
-  const space = ctx.rooms.isSpace(roomId) ||
-    timeline.some((event) => event.type === "m.room.create" && event.content?.type === "m.space");
-  if (space) {
-    // A space is not a chat: its state is kept (so it stays known as one), nothing is emitted.
-    for (const event of timeline) {
-      if (typeof event.state_key === "string") ctx.rooms.apply(roomId, event);
-    }
-    return;
   }
   // Events before the bot's own join are the room's history, not news.
   const joinedAt = timeline.findLastIndex((event) => isOwnJoin(event, ctx.rooms.self));
@@ -79,16 +70,19 @@ async function handleEvent(
 ): Promise<void> {
   const rooms = ctx.rooms;
   if (typeof event.state_key === "string") {
-    const wasPrivate = rooms.isPrivate(roomId);
+    const before = rooms.kindOf(roomId);
     const wasMember = rooms.get(roomId)?.members.has(event.state_key) ?? false;
     rooms.apply(roomId, event);
     if (emit && event.type === "m.room.member") {
-      const group = !wasPrivate || !rooms.isPrivate(roomId);
-      emitMember(ctx, roomId, event, wasMember, group);
+      // A room turning private (a group of 3 losing one) reports that change as the group it was.
+      const after = rooms.kindOf(roomId);
+      emitMember(ctx, roomId, event, wasMember, after === "private" ? before : after);
     }
     return;
   }
   if (!emit || event.sender === undefined || event.sender === rooms.self) return;
+  const kind = rooms.kindOf(roomId);
+  const guild_id = rooms.guildOf(roomId) ?? "";
   const time = (event.origin_server_ts ?? Date.now()) / 1000;
   if (event.type === "m.room.message" && event.event_id !== undefined) {
     const content = event.content ?? {};
@@ -105,8 +99,11 @@ async function handleEvent(
       message,
       time,
     };
-    if (rooms.isPrivate(roomId)) ctx.bot.emit.privateMessage(init);
-    else ctx.bot.emit.groupMessage({ ...init, group_id: roomId });
+    if (kind === "private") ctx.bot.emit.privateMessage(init);
+    else if (kind === "group") ctx.bot.emit.groupMessage({ ...init, group_id: roomId });
+    else if (kind === "channel") {
+      ctx.bot.emit.channelMessage({ ...init, guild_id, channel_id: roomId });
+    }
   } else if (event.type === "m.room.redaction") {
     const redacts = typeof event.content?.redacts === "string"
       ? event.content.redacts
@@ -114,48 +111,57 @@ async function handleEvent(
     if (redacts === undefined) return;
     const author = await senderOf(ctx, roomId, redacts) ?? event.sender;
     const init = { message_id: messageId(roomId, [redacts]), user_id: author, time };
-    if (rooms.isPrivate(roomId)) ctx.bot.emit.privateMessageDelete(init);
-    else {
-      ctx.bot.emit.groupMessageDelete({
-        ...init,
-        group_id: roomId,
-        operator_id: event.sender,
-        sub_type: author === event.sender ? "recall" : "delete",
-      });
+    const moderation = {
+      ...init,
+      operator_id: event.sender,
+      sub_type: author === event.sender ? "recall" as const : "delete" as const,
+    };
+    if (kind === "private") ctx.bot.emit.privateMessageDelete(init);
+    else if (kind === "group") ctx.bot.emit.groupMessageDelete({ ...moderation, group_id: roomId });
+    else if (kind === "channel") {
+      ctx.bot.emit.channelMessageDelete({ ...moderation, guild_id, channel_id: roomId });
     }
   }
 }
 
+/** A join or leave as the member notice of the room's kind (none for private rooms). */
 function emitMember(
   ctx: EventContext,
   roomId: string,
   event: MatrixEvent,
   wasMember: boolean,
-  group: boolean,
+  kind: RoomKind | undefined,
 ): void {
   const user = event.state_key!;
   const membership = event.content?.membership;
-  const sender = event.sender ?? user;
+  const operator_id = event.sender ?? user;
   const time = (event.origin_server_ts ?? Date.now()) / 1000;
-  if (!group) return;
+  const emit = ctx.bot.emit;
+  const guild_id = kind === "space" ? roomId : ctx.rooms.guildOf(roomId) ?? "";
   if (membership === "join" && !wasMember && user !== ctx.rooms.self) {
     const invited = event.unsigned?.prev_content !== undefined &&
       (event.unsigned.prev_content as Record<string, unknown>).membership === "invite";
-    ctx.bot.emit.groupMemberIncrease({
-      group_id: roomId,
+    const init = {
       user_id: user,
-      operator_id: sender,
+      operator_id,
       sub_type: invited ? "invite" : "join",
       time,
-    });
+    } as const;
+    if (kind === "group") emit.groupMemberIncrease({ ...init, group_id: roomId });
+    else if (kind === "channel") {
+      emit.channelMemberIncrease({ ...init, guild_id, channel_id: roomId });
+    } else if (kind === "space") emit.guildMemberIncrease({ ...init, guild_id });
   } else if ((membership === "leave" || membership === "ban") && wasMember) {
-    ctx.bot.emit.groupMemberDecrease({
-      group_id: roomId,
+    const init = {
       user_id: user,
-      operator_id: sender,
-      sub_type: sender === user ? "leave" : "kick",
+      operator_id,
+      sub_type: operator_id === user ? "leave" : "kick",
       time,
-    });
+    } as const;
+    if (kind === "group") emit.groupMemberDecrease({ ...init, group_id: roomId });
+    else if (kind === "channel") {
+      emit.channelMemberDecrease({ ...init, guild_id, channel_id: roomId });
+    } else if (kind === "space") emit.guildMemberDecrease({ ...init, guild_id });
   }
 }
 

@@ -325,25 +325,74 @@ Deno.test({
         });
       });
 
-      await t.step("a space is not a group: not listed, its events not bridged", async () => {
+      await t.step("a space is a guild, its rooms are channels, both ways", async () => {
+        const path = (room: string) => `/_matrix/client/v3/rooms/${encodeURIComponent(room)}`;
         const space = await alice.createRoom({
           name: "A space",
           creation_content: { type: "m.space" },
+          invite: [bot.userId, bob.userId],
+        });
+        const channel = await alice.createRoom({
+          name: "general",
+          preset: "private_chat",
           invite: [bot.userId],
         });
-        const members = `/_matrix/client/v3/rooms/${encodeURIComponent(space)}/joined_members`;
+        await alice.call("PUT", `${path(space)}/state/m.space.child/${channel}`, {
+          via: ["localhost"],
+        });
+        // The bridge joins both by itself; the room is a channel once it knows both.
         for (let attempt = 0; attempt < 300; attempt++) {
-          const { joined } = await alice.call<{ joined: Record<string, unknown> }>("GET", members);
-          if (bot.userId in joined) break;
+          const list = await kit.call("get_channel_list", { guild_id: space, joined_only: true });
+          if (list.data?.some((c) => c.channel_id === channel)) break;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        await alice.send(space, { msgtype: "m.text", body: "in a space" });
-        await alice.send(group, { msgtype: "m.text", body: "after the space" });
-        await kit.nextEvent(isMessage("after the space"), WAIT);
-        expect(kit.received.some((e) => e.alt_message === "in a space")).toBe(false);
-        const groups = await kit.call("get_group_list", {});
-        expect(groups.data?.map((g) => g.group_id)).not.toContain(space);
-        expect((await kit.call("get_group_info", { group_id: space })).retcode).toBe(35001);
+        expect((await kit.call("get_guild_list", {})).data)
+          .toContainEqual({ guild_id: space, guild_name: "A space" });
+        expect(await kit.call("get_channel_info", { guild_id: space, channel_id: channel }))
+          .toMatchObject({ retcode: 0, data: { channel_id: channel, channel_name: "general" } });
+        const groups = (await kit.call("get_group_list", {})).data?.map((g) => g.group_id);
+        expect(groups).not.toContain(space);
+        expect(groups).not.toContain(channel);
+        expect((await kit.call("get_group_info", { group_id: channel })).retcode).toBe(35001);
+
+        await alice.send(channel, { msgtype: "m.text", body: "in a channel" });
+        expect(valid(await kit.nextEvent(isMessage("in a channel"), WAIT))).toMatchObject({
+          detail_type: "channel",
+          guild_id: space,
+          channel_id: channel,
+          user_id: alice.userId,
+        });
+        const sent = await kit.call("send_message", {
+          detail_type: "channel",
+          guild_id: space,
+          channel_id: channel,
+          message: [{ type: "text", data: { text: "to the channel" } }],
+        });
+        const [roomId, eventId] = sent.data!.message_id.split("/");
+        expect(roomId).toBe(channel);
+        expect((await alice.event(channel, eventId!)).content).toMatchObject({
+          body: "to the channel",
+        });
+        const wrong = await kit.call("send_message", {
+          detail_type: "channel",
+          guild_id: space,
+          channel_id: group,
+          message: [{ type: "text", data: { text: "x" } }],
+        });
+        expect(wrong.retcode).toBe(35006);
+
+        await bob.join(space);
+        expect(valid(
+          await kit.nextEvent((e) => e.detail_type === "guild_member_increase", WAIT),
+        )).toMatchObject({ guild_id: space, user_id: bob.userId, sub_type: "invite" });
+        await alice.call("POST", `${path(channel)}/invite`, { user_id: bob.userId });
+        await bob.join(channel);
+        expect(valid(
+          await kit.nextEvent((e) => e.detail_type === "channel_member_increase", WAIT),
+        )).toMatchObject({ guild_id: space, channel_id: channel, user_id: bob.userId });
+        const members = await kit.call("get_guild_member_list", { guild_id: space });
+        expect(members.data?.map((m) => m.user_id).sort())
+          .toEqual([alice.userId, bob.userId, bot.userId].sort());
       });
 
       await t.step(
