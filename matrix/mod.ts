@@ -1,8 +1,9 @@
 /**
  * `@libob/matrix`: a OneBot 12 implementation for Matrix, built on libob.
  * One Matrix account becomes one OneBot bot (`platform` `matrix`); rooms are
- * private chats or groups, `m.room.message` events are standard message
- * events, and the standard actions call the Client-Server API.
+ * private chats or groups, spaces guilds and their rooms channels;
+ * `m.room.message` events are standard message events, and the standard
+ * actions call the Client-Server API.
  *
  * ```ts ignore
  * import { createMatrixBridge, login } from "@libob/matrix";
