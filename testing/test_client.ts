@@ -11,6 +11,7 @@ import type { StandardActions } from "../action/standard.ts";
 import {
   decode,
   decodeMsgpack,
+  encodeJson,
   encodeMsgpack,
   type Encoding,
   encodingOf,
@@ -265,7 +266,7 @@ async function connectWebSocket<M extends { [A in keyof M]: ActionSpec }>(
     void closed.promise.then(() => reject(new Error(`no response to ${action}: ${closeReason}`)));
     try {
       const body = request(action, params, { ...options, echo });
-      socket.send(encoding === "json" ? JSON.stringify(body) : encodeMsgpack(body));
+      socket.send(encoding === "json" ? encodeJson(body) : encodeMsgpack(body));
       const response = await within(
         promise,
         timeout,
@@ -309,7 +310,7 @@ function connectHttp<M extends { [A in keyof M]: ActionSpec }>(
       const response = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": MEDIA_TYPE[encoding], ...headers },
-        body: encoding === "json" ? JSON.stringify(body) : encodeMsgpack(body),
+        body: encoding === "json" ? encodeJson(body) : encodeMsgpack(body),
         signal: controller.signal,
       });
       const bytes = await response.bytes();

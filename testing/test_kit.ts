@@ -8,7 +8,13 @@
 
 import type { ActionResponse, ActionSpec, DefinedAction, WithActions } from "../action/types.ts";
 import type { StandardActions } from "../action/standard.ts";
-import { decodeMsgpack, encodeMsgpack, type Encoding, MEDIA_TYPE } from "../connection/codec.ts";
+import {
+  decodeMsgpack,
+  encodeJson,
+  encodeMsgpack,
+  type Encoding,
+  MEDIA_TYPE,
+} from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
 import { createOneBot, type OneBot, type OneBotOptions } from "../onebot.ts";
 import {
@@ -198,7 +204,7 @@ export function createTestKit<
       new Request("http://libob.test/", {
         method: "POST",
         headers: { "Content-Type": MEDIA_TYPE[encoding], ...authorization },
-        body: encoding === "json" ? JSON.stringify(body) : encodeMsgpack(body),
+        body: encoding === "json" ? encodeJson(body) : encodeMsgpack(body),
       }),
     );
     if (response.status !== 200) {

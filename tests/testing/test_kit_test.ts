@@ -1,6 +1,8 @@
 import { expect } from "expect";
 import { createEvent, createOneBot, type Event, failed, ok, RETCODE } from "../../mod.ts";
-import { createTestKit } from "../../testing/mod.ts";
+import { createFileActions, createMemoryFileStore } from "../../file/mod.ts";
+import { connectTestClient, createTestKit } from "../../testing/mod.ts";
+import { serve } from "../_loopback.ts";
 
 const self = { platform: "demo", user_id: "bot" };
 
@@ -151,4 +153,28 @@ Deno.test("createTestKit(onebot) wraps an existing OneBot, with its token, and d
   await expect(unauthorized.call("get_version", {})).rejects.toThrow(
     "the HTTP handler answered 401 (pass the OneBot's token: createTestKit(onebot, { accessToken }))",
   );
+});
+
+Deno.test("TestKit.call() and TestClient.call() send typed bytes params as Base64 in JSON (ENC-01)", async () => {
+  const files = createFileActions({ store: createMemoryFileStore() });
+  const data = new Uint8Array([0, 1, 2, 250]);
+  const params = { type: "data", name: "a.bin", data } as const;
+  await using k = createTestKit(createOneBot({
+    impl: "kit-test",
+    version: "1.0.0",
+    bots: [{ self: { platform: "demo", user_id: "bot" }, online: true }],
+    handlers: files,
+  }));
+  const kitUpload = await k.call("upload_file", params);
+  expect(kitUpload.message).toBe("");
+  const file = await k.call("get_file", { file_id: kitUpload.data.file_id, type: "data" }, {
+    encoding: "msgpack",
+  });
+  expect(file.data).toMatchObject({ name: "a.bin", data });
+  await using server = serve(k.onebot.fetch);
+  for (const url of [server.url, server.wsUrl]) {
+    await using client = await connectTestClient(url);
+    const upload = await client.call("upload_file", params);
+    expect(upload.message).toBe("");
+  }
 });
