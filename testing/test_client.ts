@@ -19,6 +19,7 @@ import {
 } from "../connection/codec.ts";
 import type { Event } from "../event/types.ts";
 import { within } from "../_time.ts";
+import { readLimited } from "../_read_limited.ts";
 import {
   createMailbox,
   DEFAULT_TIMEOUT,
@@ -202,6 +203,9 @@ function waits(mailbox: Mailbox, pump?: () => void) {
   };
 }
 
+/** The largest HTTP response the test client reads, in bytes (as the conformance checker). */
+const MAX_RESPONSE_SIZE = 64 * 1024 * 1024;
+
 async function connectWebSocket<M extends { [A in keyof M]: ActionSpec }>(
   settings: Settings,
 ): Promise<TestClient<M>> {
@@ -213,7 +217,8 @@ async function connectWebSocket<M extends { [A in keyof M]: ActionSpec }>(
   const received: Event[] = [];
   const unexpected: unknown[] = [];
   const mailbox = createMailbox("TestClient.nextEvent");
-  const pending = new Map<string, (response: ActionResponse) => void>();
+  /** The calls waiting for their response, by echo; all rejected when the socket closes. */
+  const pending = new Map<string, PromiseWithResolvers<ActionResponse>>();
   let lastEcho = 0;
   let closeReason: string | undefined;
   socket.addEventListener("message", ({ data }) => {
@@ -230,9 +235,9 @@ async function connectWebSocket<M extends { [A in keyof M]: ActionSpec }>(
       return;
     }
     const echo = (value as { echo?: unknown } | null)?.echo;
-    const settle = typeof echo === "string" ? pending.get(echo) : undefined;
-    if (settle === undefined) unexpected.push(value);
-    else settle(value as ActionResponse);
+    const waiting = typeof echo === "string" ? pending.get(echo) : undefined;
+    if (waiting === undefined) unexpected.push(value);
+    else waiting.resolve(value as ActionResponse);
   });
   const opened = Promise.withResolvers<void>();
   socket.addEventListener("open", () => opened.resolve());
@@ -251,6 +256,7 @@ async function connectWebSocket<M extends { [A in keyof M]: ActionSpec }>(
   void closed.promise.then(({ code, reason }) => {
     closeReason = `the WebSocket closed (${code}${reason ? ` ${reason}` : ""})`;
     mailbox.close(closeReason);
+    for (const waiting of pending.values()) waiting.reject(new Error(closeReason));
   });
 
   async function call(
@@ -261,14 +267,17 @@ async function connectWebSocket<M extends { [A in keyof M]: ActionSpec }>(
     if (closeReason !== undefined) throw new Error(`Cannot call ${action}: ${closeReason}`);
     const echo = options.echo ?? `libob-test-${++lastEcho}`;
     if (pending.has(echo)) throw new Error(`Cannot call ${action}: echo ${echo} is in use`);
-    const { promise, resolve, reject } = Promise.withResolvers<ActionResponse>();
-    pending.set(echo, resolve);
-    void closed.promise.then(() => reject(new Error(`no response to ${action}: ${closeReason}`)));
+    // Encoded first: params that cannot be encoded throw here, with nothing left waiting.
+    const body = request(action, params, { ...options, echo });
+    const frame = encoding === "json" ? encodeJson(body) : encodeMsgpack(body);
+    const waiting = Promise.withResolvers<ActionResponse>();
+    pending.set(echo, waiting);
     try {
-      const body = request(action, params, { ...options, echo });
-      socket.send(encoding === "json" ? encodeJson(body) : encodeMsgpack(body));
+      socket.send(frame);
       const response = await within(
-        promise,
+        waiting.promise.catch((error: Error) => {
+          throw new Error(`no response to ${action}: ${error.message}`);
+        }),
         timeout,
         `no response to ${action} within ${timeout} ms`,
       );
@@ -313,7 +322,13 @@ function connectHttp<M extends { [A in keyof M]: ActionSpec }>(
         body: encoding === "json" ? encodeJson(body) : encodeMsgpack(body),
         signal: controller.signal,
       });
-      const bytes = await response.bytes();
+      const read = response.body === null
+        ? { bytes: new Uint8Array() }
+        : await readLimited(response.body, MAX_RESPONSE_SIZE);
+      if (!("bytes" in read)) {
+        throw new Error(`the response is larger than ${MAX_RESPONSE_SIZE} bytes`);
+      }
+      const { bytes } = read;
       const type = encodingOf(response.headers.get("content-type"));
       if (response.status !== 200 || type === undefined) {
         throw new Error(

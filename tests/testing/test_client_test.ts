@@ -124,3 +124,15 @@ Deno.test("TestClient.call() and TestKit.call() are typed by the action table (c
   }
   expect(typeof pins).toBe("function");
 });
+
+Deno.test("connectTestClient() call() with params that cannot be encoded rejects at once and leaves nothing waiting", async () => {
+  await using bot = onebot();
+  await using server = serve(bot.fetch);
+  {
+    await using client = await connectTestClient(server.wsUrl, { token: "t0ken" });
+    const params = { big: 1n } as unknown as Record<string, never>;
+    await expect(client.call("get_version", params)).rejects.toThrow(TypeError);
+    // The socket still works, and closing it leaves no call to reject unhandled.
+    expect((await client.call("get_version", {})).retcode).toBe(0);
+  }
+});
