@@ -17,6 +17,9 @@ import {
 } from "../../mod.ts";
 import { refuse as refuseRequest } from "../../_refuse.ts";
 import { checkOrigins, isOriginAllowed } from "../../_origin.ts";
+import { checkInteger } from "../../_check.ts";
+import { urlPeer } from "../../_log.ts";
+import { raceTimeout } from "../../_time.ts";
 import type { DemoChange, DemoPlatform } from "../platform.ts";
 import { createLinkTracker } from "./links.ts";
 import {
@@ -70,8 +73,10 @@ export interface PlaygroundOptions {
   /** When set, the socket and the files need it, as OneBot connections do (HTTP-03). */
   accessToken?: string | undefined;
   /**
-   * OneBot frames kept, while a page is open, for the next page to open
-   * (a second tab, a reload). Default 500. No page, no recording.
+   * OneBot frames kept, while a page is open, for another page opened at
+   * the same time (a second tab), >= 0. Default 500. No page, no recording:
+   * the last page to close empties the log (so a reload of the only page
+   * starts empty).
    */
   history?: number;
   /**
@@ -183,6 +188,7 @@ const MEDIA_TYPES: ReadonlyMap<string, string> = new Map([
  */
 export function createPlayground(options: PlaygroundOptions): Playground {
   const { platform, files, router, accessToken = "", history = 500, targets = {} } = options;
+  checkInteger("create playground", "history", history, 0);
   const allowedOrigins = checkOrigins("create playground", options.allowedOrigins);
   // What the page shows when no bot is connected: how to connect one.
   const connect = {
@@ -391,14 +397,14 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     },
     async [Symbol.asyncDispose]() {
       subscription[Symbol.dispose]();
-      const closing = [...pages].map((page) =>
-        new Promise<void>((resolve) => {
+      const closing = [...pages].map((page) => {
+        const closed = new Promise<void>((resolve) => {
           page.addEventListener("close", () => resolve(), { once: true });
-          page.close(1001, "going away");
-          // A page that never answers the close must not hold shutdown up.
-          setTimeout(resolve, 1000);
-        })
-      );
+        });
+        page.close(1001, "going away");
+        // A page that never answers the close must not hold shutdown up.
+        return raceTimeout(closed, 1000);
+      });
       for (const page of [...pages]) closed(page);
       await Promise.all(closing);
     },
@@ -441,12 +447,7 @@ function isSameOrigin(request: Request): boolean {
 
 /** A URL without its query and credentials (either may hold the token). */
 function shownUrl(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const shown = new URL(url);
-  shown.search = "";
-  shown.username = "";
-  shown.password = "";
-  return shown.href;
+  return URL.canParse(url) ? urlPeer(url) : url;
 }
 
 /** `decodeURIComponent`, or `undefined` for a malformed escape. */

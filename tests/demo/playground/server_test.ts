@@ -484,3 +484,16 @@ Deno.test("playground: a message the platform drops to make room is deleted on t
   const hello = await next<Hello>(later, "hello");
   expect(hello.messages.map((message) => message.alt_message)).toEqual(["b", "c"]);
 });
+
+Deno.test("createPlayground() refuses a history that is not an integer >= 0", () => {
+  for (const history of [-1, 1.5]) {
+    expect(() =>
+      createPlayground({
+        platform: createDemoPlatform(),
+        files: createMemoryFileStore(),
+        router: () => Promise.resolve({ status: "ok", retcode: 0, data: null, message: "" }),
+        history,
+      })
+    ).toThrow(RangeError);
+  }
+});
