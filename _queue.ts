@@ -2,7 +2,9 @@
  * The one bounded FIFO of the library: the event buffer, the webhook's
  * backlog and the reverse WebSocket's backlog. Beyond its capacity the
  * oldest item is dropped; capacity `0` means unlimited, the meaning of `0`
- * in every size option (as `event_buffer_size` has it in the spec).
+ * in every option that counts items (the event buffer, the backlogs,
+ * `maxPollers`), as `event_buffer_size` has it in the spec. Byte limits are
+ * never unlimited: they must be > 0.
  * Private: not exported from `mod.ts`.
  *
  * @module

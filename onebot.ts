@@ -135,7 +135,8 @@ export interface OneBotWebhookOptions {
   heartbeat?: boolean;
   /**
    * How long dispose waits for queued posts, in ms; then the post in flight
-   * is aborted and the rest dropped (logged). Default 5000.
+   * is aborted and the rest dropped (logged). `0`: drop what is queued at
+   * once. Default 5000.
    */
   drainTimeout?: number;
   /**
@@ -420,9 +421,10 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
 }
 
 /**
- * Creates a OneBot 12 implementation: the router with the meta actions, the
- * HTTP handler with its event buffer, the forward WebSocket, the webhooks,
- * the reverse WebSockets and the heartbeat, all fed by one `emit`.
+ * Creates a OneBot 12 implementation: the router with the meta actions (and
+ * `get_latest_events` over the event buffer, for HTTP), the HTTP handler,
+ * the forward WebSocket, the webhooks, the reverse WebSockets and the
+ * heartbeat, all fed by one `emit`.
  *
  * The inline `handlers` are as strict as {@linkcode defineActions}: an
  * unknown action name, a param the action does not have, or the wrong

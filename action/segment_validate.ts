@@ -11,6 +11,7 @@ import { RETCODE } from "./retcode.ts";
 import type { Failure } from "./types.ts";
 import { isExtensionName } from "../event/extension.ts";
 import {
+  isCoordinate,
   isSegment,
   type Message,
   type SegmentType,
@@ -220,19 +221,14 @@ function fieldProblem(kind: FieldKind, value: unknown): string | undefined {
         ? undefined
         : `expected a string, received ${describe(value)}`;
     case "latitude":
-      return isInRange(value, 90)
+      return isCoordinate(value, 90)
         ? undefined
         : `expected a number from -90 to 90, received ${describe(value)}`;
     case "longitude":
-      return isInRange(value, 180)
+      return isCoordinate(value, 180)
         ? undefined
         : `expected a number from -180 to 180, received ${describe(value)}`;
   }
-}
-
-function isInRange(value: unknown, limit: number): boolean {
-  return typeof value === "number" && Number.isFinite(value) && value >= -limit &&
-    value <= limit;
 }
 
 function checkNames(option: string, names: unknown): string[] {

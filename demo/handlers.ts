@@ -9,7 +9,7 @@
  * @module
  */
 
-import { clip } from "../_text.ts";
+import { clip, describe } from "../_text.ts";
 import {
   type ActionHandlers,
   type BotSelf,
@@ -882,13 +882,4 @@ function chatOf(params: GetMessagesParams): DemoChat {
         channel_id: params.channel_id ?? "",
       };
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || typeof value === "number" || typeof value === "boolean") {
-    return String(value);
-  }
-  if (typeof value === "string") return JSON.stringify(clip(value));
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
 }

@@ -21,7 +21,8 @@ import { createBoundedQueue } from "../_queue.ts";
 export interface EventBufferOptions {
   /**
    * Unread events kept; beyond it the oldest is dropped (HTTP-13). `0` means
-   * unlimited, as in every size option of libob. Default 1000.
+   * unlimited, as in every libob option that counts items (byte limits must
+   * be > 0). Default 1000.
    */
   size?: number;
   /**

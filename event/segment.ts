@@ -547,7 +547,8 @@ function requireString(segment: string, field: string, value: unknown): string {
   return value;
 }
 
-function isCoordinate(value: unknown, limit: number): value is number {
+/** Whether `value` is a finite number within ±`limit` (a latitude: 90, a longitude: 180). */
+export function isCoordinate(value: unknown, limit: number): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= -limit &&
     value <= limit;
 }

@@ -63,7 +63,7 @@ export interface FileActionsOptions {
    * together, > 0. A prepare allocates nothing: an upload's buffer grows as
    * its fragments arrive, and a fragment that would pass this limit answers
    * `FILE_RETCODE.UPLOADS_FULL` (36002). A `total_size` above it answers
-   * 10004. Default: the effective `maxFileSize` (100 MiB at most).
+   * 10004. Default: the effective `maxFileSize`.
    */
   maxPendingUploadSize?: number;
   /**
