@@ -20,6 +20,13 @@ import { describeError, type PostContext, postEvent, runReply } from "./_webhook
 import { createOutageLog } from "./_outage_log.ts";
 
 /**
+ * How long dispose waits, once `drainTimeout` ran out and it aborted, for the
+ * post or the reply's action in flight to stop, in ms: a handler that ignores
+ * its `signal` must not hold dispose forever.
+ */
+const ABORT_TIMEOUT = 1000;
+
+/**
  * Options of {@linkcode createWebhookEmitter}.
  *
  * @example
@@ -63,8 +70,10 @@ export interface WebhookOptions {
   heartbeat?: boolean;
   /**
    * How long dispose waits for queued and in-flight posts, in ms. When it
-   * runs out, the request in flight is aborted (counted as failed) and the
-   * events still queued are dropped (counted and logged). Default 5000.
+   * runs out, the request in flight is aborted (counted as failed), the
+   * events still queued are dropped (counted and logged), and an action of a
+   * reply still running sees its `signal` aborted; dispose then waits at most
+   * one more second for it (logged when it does not stop). Default 5000.
    */
   drainTimeout?: number;
   /**
@@ -323,7 +332,13 @@ export function createWebhookEmitter(
       { url: shownUrl, left, drainTimeout },
     );
     abort.abort();
-    await draining;
+    if (await raceTimeout(draining, ABORT_TIMEOUT) === TIMED_OUT) {
+      log.warn(
+        "Webhook {url}: an action of a webhook reply did not stop within {timeout} ms of " +
+          "dispose's abort; left running",
+        { url: shownUrl, timeout: ABORT_TIMEOUT },
+      );
+    }
   }
   return webhook;
 }

@@ -11,6 +11,7 @@ import {
   ok,
 } from "../../mod.ts";
 import { captureLogs } from "../_logs.ts";
+import { within } from "../_loopback.ts";
 
 const self = { platform: "demo", user_id: "bot" };
 
@@ -723,4 +724,30 @@ Deno.test("createWebhookEmitter() with maxBacklog 0 keeps every event (0 = unlim
   }
   expect(webhook.dropped).toBe(0);
   await webhook[Symbol.asyncDispose]();
+});
+
+Deno.test("createWebhookEmitter() dispose returns when an action of a reply never finishes, and aborts its signal", async () => {
+  using logs = captureLogs();
+  const started = Promise.withResolvers<AbortSignal | undefined>();
+  const router = createActionRouter({
+    handlers: {
+      // Never settles, and holds no timer or op: only the bound on dispose's wait ends it.
+      hang: (_params: unknown, context) => {
+        started.resolve(context.signal);
+        return new Promise<never>(() => {});
+      },
+    },
+    bots: () => [self],
+  });
+  await using hook = receiver(() => Response.json([{ action: "hang", params: {} }]));
+  const webhook = createWebhookEmitter(router, { url: hook.url, impl: "x", drainTimeout: 100 });
+  webhook.emit(notice(0));
+  webhook.emit(notice(1));
+  const signal = await within(started.promise, "the hanging action");
+  await within(Promise.resolve(webhook[Symbol.asyncDispose]()), "dispose"); // hung forever before
+  expect(signal?.aborted).toBe(true);
+  expect(webhook.delivered).toBe(1);
+  expect(webhook.dropped).toBe(1); // the event queued behind the hanging action
+  expect(hook.seen).toHaveLength(1);
+  await logs.logged("an action of a webhook reply did not stop");
 });
