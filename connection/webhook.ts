@@ -18,6 +18,7 @@ import { createBoundedQueue } from "../_queue.ts";
 import { checkPushTarget, USER_AGENT } from "./_push_target.ts";
 import { describeError, type PostContext, postEvent, runReply } from "./_webhook_post.ts";
 import { createOutageLog } from "./_outage_log.ts";
+import { FAILURE_REPORT_INTERVAL } from "./_failure_log.ts";
 
 /**
  * How long dispose waits, once `drainTimeout` ran out and it aborted, for the
@@ -84,11 +85,15 @@ export interface WebhookOptions {
   tap?: FrameTap;
   /**
    * Makes the current `meta.status_update`. When set, a failed post leaves
-   * one owed: it is posted before the next event, and again before each
-   * later one until a `meta.status_update` is delivered. So a receiver that
-   * starts after the implementation (its first `status_update` went to
-   * nobody) learns which bots exist before their next event. `createOneBot`
-   * sets it unless the webhook's `statusOnRecovery` is `false`.
+   * one owed until a `meta.status_update` is delivered. While it is owed,
+   * it is tried before an event at most once a minute (a `status_update`
+   * posted for any reason counts as a try), so a silent receiver costs one
+   * extra timeout a minute rather than one per event; and when a post
+   * succeeds, the owed status is posted right after it, before the
+   * following event. So a receiver that starts after the implementation
+   * (its first `status_update` went to nobody) learns which bots exist
+   * after at most one event. `createOneBot` sets it unless the webhook's
+   * `statusOnRecovery` is `false`.
    */
   statusUpdate?: () => Event;
 }
@@ -201,6 +206,8 @@ export function createWebhookEmitter(
   let closed = false;
   /** A post failed and no `meta.status_update` was delivered since (`statusUpdate`). */
   let statusOwed = false;
+  /** When a `meta.status_update` was last posted, by `performance.now()`. */
+  let statusTriedAt = -Infinity;
   const abort = new AbortController();
   const context: PostContext = {
     url,
@@ -215,9 +222,13 @@ export function createWebhookEmitter(
     signal: abort.signal,
   };
 
-  /** Posts one event, then counts, logs and taps how it ended, and runs a 200 reply. */
-  async function post(item: EncodedEvent): Promise<void> {
+  /**
+   * Posts one event, then counts, logs and taps how it ended, and runs a 200
+   * reply; resolves with whether the receiver accepted it.
+   */
+  async function post(item: EncodedEvent): Promise<boolean> {
     const { event } = item;
+    if (isStatusUpdate(event)) statusTriedAt = performance.now();
     const outcome = await postEvent(context, item);
     if (outcome.kind === "dropped") {
       counts.dropped++;
@@ -233,7 +244,9 @@ export function createWebhookEmitter(
       outage.succeeded("Webhook {url} delivers again, after {failures} failed post(s)");
       tapDelivery(event, { status: outcome.status });
       if (outcome.reply !== undefined) await runReply(context, outcome.reply, event);
+      return true;
     }
+    return false;
   }
 
   function tapDelivery(event: Event, outcome: { status: number } | { error: string }): void {
@@ -265,8 +278,11 @@ export function createWebhookEmitter(
     await Promise.resolve(); // `draining` is assigned before the loop can finish
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
-        if (statusOwed && !isStatusUpdate(item.event)) await postStatus();
-        await post(item);
+        // While the receiver is down, the owed status costs one more post a minute, not one per event.
+        const statusDue = performance.now() - statusTriedAt >= FAILURE_REPORT_INTERVAL;
+        if (statusOwed && statusDue && !isStatusUpdate(item.event)) await postStatus();
+        // Once it is back, it gets the status right after its first delivery.
+        if (await post(item) && statusOwed && !abort.signal.aborted) await postStatus();
       } catch (error) { // post handles every expected failure; this keeps the loop alive
         counts.failed++;
         log.error("Webhook {url}: unexpected error for event {id}: {error}", {
