@@ -140,11 +140,11 @@ export interface OneBotWebhookOptions {
    */
   drainTimeout?: number;
   /**
-   * After a failed post, post the current `meta.status_update` again before
-   * the next event (and before each later one until it is delivered): an
-   * application that starts after the implementation, whose first
-   * `status_update` went to nobody, learns which bots exist before their
-   * next event. Default `true`.
+   * After a failed post, post the current `meta.status_update` again until
+   * one is delivered: before an event at most once a minute while posts
+   * fail, and right after the first post that succeeds. An application that
+   * starts after the implementation, whose first `status_update` went to
+   * nobody, learns which bots exist after at most one event. Default `true`.
    */
   statusOnRecovery?: boolean;
 }

@@ -198,7 +198,8 @@ async function runActions(
     });
     let result;
     try {
-      result = await router(request, { connection: "http_webhook" });
+      // Dispose's abort reaches the handler: a long poll or a slow call can stop early.
+      result = await router(request, { connection: "http_webhook", signal });
     } catch (error) { // a router never throws, but a hand-written one might
       log.error("Webhook {url}: a returned action threw: {error}", {
         url: shownUrl,

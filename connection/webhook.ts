@@ -18,6 +18,14 @@ import { createBoundedQueue } from "../_queue.ts";
 import { checkPushTarget, USER_AGENT } from "./_push_target.ts";
 import { describeError, type PostContext, postEvent, runReply } from "./_webhook_post.ts";
 import { createOutageLog } from "./_outage_log.ts";
+import { FAILURE_REPORT_INTERVAL } from "./_failure_log.ts";
+
+/**
+ * How long dispose waits, once `drainTimeout` ran out and it aborted, for the
+ * post or the reply's action in flight to stop, in ms: a handler that ignores
+ * its `signal` must not hold dispose forever.
+ */
+const ABORT_TIMEOUT = 1000;
 
 /**
  * Options of {@linkcode createWebhookEmitter}.
@@ -63,8 +71,10 @@ export interface WebhookOptions {
   heartbeat?: boolean;
   /**
    * How long dispose waits for queued and in-flight posts, in ms. When it
-   * runs out, the request in flight is aborted (counted as failed) and the
-   * events still queued are dropped (counted and logged). Default 5000.
+   * runs out, the request in flight is aborted (counted as failed), the
+   * events still queued are dropped (counted and logged), and an action of a
+   * reply still running sees its `signal` aborted; dispose then waits at most
+   * one more second for it (logged when it does not stop). Default 5000.
    */
   drainTimeout?: number;
   /**
@@ -75,11 +85,15 @@ export interface WebhookOptions {
   tap?: FrameTap;
   /**
    * Makes the current `meta.status_update`. When set, a failed post leaves
-   * one owed: it is posted before the next event, and again before each
-   * later one until a `meta.status_update` is delivered. So a receiver that
-   * starts after the implementation (its first `status_update` went to
-   * nobody) learns which bots exist before their next event. `createOneBot`
-   * sets it unless the webhook's `statusOnRecovery` is `false`.
+   * one owed until a `meta.status_update` is delivered. While it is owed,
+   * it is tried before an event at most once a minute (a `status_update`
+   * posted for any reason counts as a try), so a silent receiver costs one
+   * extra timeout a minute rather than one per event; and when a post
+   * succeeds, the owed status is posted right after it, before the
+   * following event. So a receiver that starts after the implementation
+   * (its first `status_update` went to nobody) learns which bots exist
+   * after at most one event. `createOneBot` sets it unless the webhook's
+   * `statusOnRecovery` is `false`.
    */
   statusUpdate?: () => Event;
 }
@@ -192,6 +206,8 @@ export function createWebhookEmitter(
   let closed = false;
   /** A post failed and no `meta.status_update` was delivered since (`statusUpdate`). */
   let statusOwed = false;
+  /** When a `meta.status_update` was last posted, by `performance.now()`. */
+  let statusTriedAt = -Infinity;
   const abort = new AbortController();
   const context: PostContext = {
     url,
@@ -206,9 +222,13 @@ export function createWebhookEmitter(
     signal: abort.signal,
   };
 
-  /** Posts one event, then counts, logs and taps how it ended, and runs a 200 reply. */
-  async function post(item: EncodedEvent): Promise<void> {
+  /**
+   * Posts one event, then counts, logs and taps how it ended, and runs a 200
+   * reply; resolves with whether the receiver accepted it.
+   */
+  async function post(item: EncodedEvent): Promise<boolean> {
     const { event } = item;
+    if (isStatusUpdate(event)) statusTriedAt = performance.now();
     const outcome = await postEvent(context, item);
     if (outcome.kind === "dropped") {
       counts.dropped++;
@@ -224,7 +244,9 @@ export function createWebhookEmitter(
       outage.succeeded("Webhook {url} delivers again, after {failures} failed post(s)");
       tapDelivery(event, { status: outcome.status });
       if (outcome.reply !== undefined) await runReply(context, outcome.reply, event);
+      return true;
     }
+    return false;
   }
 
   function tapDelivery(event: Event, outcome: { status: number } | { error: string }): void {
@@ -256,8 +278,11 @@ export function createWebhookEmitter(
     await Promise.resolve(); // `draining` is assigned before the loop can finish
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
-        if (statusOwed && !isStatusUpdate(item.event)) await postStatus();
-        await post(item);
+        // While the receiver is down, the owed status costs one more post a minute, not one per event.
+        const statusDue = performance.now() - statusTriedAt >= FAILURE_REPORT_INTERVAL;
+        if (statusOwed && statusDue && !isStatusUpdate(item.event)) await postStatus();
+        // Once it is back, it gets the status right after its first delivery.
+        if (await post(item) && statusOwed && !abort.signal.aborted) await postStatus();
       } catch (error) { // post handles every expected failure; this keeps the loop alive
         counts.failed++;
         log.error("Webhook {url}: unexpected error for event {id}: {error}", {
@@ -323,7 +348,13 @@ export function createWebhookEmitter(
       { url: shownUrl, left, drainTimeout },
     );
     abort.abort();
-    await draining;
+    if (await raceTimeout(draining, ABORT_TIMEOUT) === TIMED_OUT) {
+      log.warn(
+        "Webhook {url}: an action of a webhook reply did not stop within {timeout} ms of " +
+          "dispose's abort; left running",
+        { url: shownUrl, timeout: ABORT_TIMEOUT },
+      );
+    }
   }
   return webhook;
 }

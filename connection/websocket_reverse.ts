@@ -17,6 +17,12 @@ import { type BoundedQueue, createBoundedQueue } from "../_queue.ts";
 import { checkPushTarget, handshakeStatus, type PushTarget } from "./_push_target.ts";
 import { createOutageLog, type OutageLog } from "./_outage_log.ts";
 
+/**
+ * The least time, in ms, a connection must stay open to count as up: one
+ * that drops sooner is a failed attempt (see `reconnectInterval`).
+ */
+const MIN_UP_TIME = 1000;
+
 /** A token as RFC 9110 defines it: what a subprotocol must be. */
 const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -54,7 +60,11 @@ export interface ReverseWebSocketOptions {
   subprotocols?: readonly string[];
   /**
    * Milliseconds between connection attempts, an integer > 0, after a drop
-   * and after a failed attempt, forever (WSR-05). Default 5000.
+   * and after a failed attempt, forever (WSR-05). Default 5000. It is also
+   * how long a connection must stay open (at least one second) to count as
+   * up: one the application closes sooner, as a peer that accepts and hangs
+   * up at once does, is a failed attempt and is logged like one, so a
+   * flapping application writes no more than a dead one.
    */
   reconnectInterval?: number;
   /**
@@ -101,7 +111,11 @@ export interface ReverseWebSocketOptions {
  *
  * The first attempt starts at once. After a failed attempt or a drop, the
  * next starts `reconnectInterval` ms later, forever (WSR-05); an attempt not
- * open within `handshakeTimeout` ms counts as failed. There is never more
+ * open within `handshakeTimeout` ms counts as failed, and so does a
+ * connection that closes before it has been open `reconnectInterval` ms
+ * (at least one second). A dead or flapping application is logged once,
+ * then at most once a minute with a count; the first connection that stays
+ * up logs one `info` line with the failed attempts. There is never more
  * than one socket per sink. Every connection starts with the greeting,
  * made when the socket opens (WSR-06), then the backlog. Meta events are
  * never kept in the backlog: heartbeats would be stale and the greeting
@@ -153,6 +167,9 @@ export function connectReverseWebSocket(
   let socket: WebSocket | undefined;
   let session: Session | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Fires once the open connection has stayed open long enough to count as up. */
+  let upTimer: ReturnType<typeof setTimeout> | undefined;
+  const upTime = Math.max(reconnectInterval, MIN_UP_TIME);
   let socketClosed: Promise<void> = Promise.resolve();
   let disposed = false;
   const backlog = createBoundedQueue<Event>(maxBacklog);
@@ -182,16 +199,25 @@ export function connectReverseWebSocket(
     socketClosed = closed.promise;
     /** Why this attempt failed, as the close will log it. */
     let failure = "";
+    /** Whether this connection stayed open `upTime` ms. */
+    let up = false;
     // A timed-out handshake is logged as the attempt's failure.
     const handshake = abandonAfter(ws, handshakeTimeout, () => {
       failure = `no handshake within ${handshakeTimeout} ms`;
     });
     ws.addEventListener("open", () => {
       clearTimeout(handshake);
-      const after = "Reverse WebSocket connected to {url}, after {failures} failed attempt(s)";
-      if (!outage.succeeded(after, { protocol: ws.protocol })) {
-        log.info("Reverse WebSocket connected to {url}", { url: logUrl, protocol: ws.protocol });
-      }
+      const { protocol } = ws;
+      // During an outage, only a connection that stays up ends it (and says so).
+      log[outage.failing ? "debug" : "info"]("Reverse WebSocket connected to {url}", {
+        url: logUrl,
+        protocol,
+      });
+      upTimer = setTimeout(() => {
+        up = true;
+        const after = "Reverse WebSocket connected to {url}, after {failures} failed attempt(s)";
+        outage.succeeded(after, { protocol });
+      }, upTime);
       // WSR-06: the greeting goes first, made now; then what waited.
       const current = startSession(ws, {
         router,
@@ -220,6 +246,8 @@ export function connectReverseWebSocket(
     });
     ws.addEventListener("close", (event) => {
       clearTimeout(handshake);
+      clearTimeout(upTimer);
+      upTimer = undefined;
       const wasOpen = session !== undefined;
       socket = undefined;
       session = undefined;
@@ -228,8 +256,8 @@ export function connectReverseWebSocket(
       logAttemptEnd(
         log,
         outage,
-        { url: logUrl, interval: reconnectInterval },
-        wasOpen ? event : failure,
+        { url: logUrl, interval: reconnectInterval, upTime },
+        wasOpen ? { event, up } : failure,
       );
       scheduleConnect();
     });
@@ -258,6 +286,8 @@ export function connectReverseWebSocket(
       disposed = true;
       clearTimeout(timer);
       timer = undefined;
+      clearTimeout(upTimer);
+      upTimer = undefined;
       backlog.take(0); // released
       outage[Symbol.dispose]();
       if (session !== undefined) {
@@ -322,23 +352,32 @@ function checkHandshake(
 }
 
 /**
- * One line per ended attempt: a drop of an open connection names its close
- * code; a failed attempt (through the outage log: once, then at most once a
- * minute) its error, and a refused handshake its HTTP status.
+ * One line per ended attempt: a drop of a connection that was up names its
+ * close code; a failed attempt (through the outage log: once, then at most
+ * once a minute) its error, a refused handshake its HTTP status, and a
+ * connection closed before it was up its close code.
  */
 function logAttemptEnd(
   log: Log,
   outage: OutageLog,
-  { url, interval }: { url: string; interval: number },
-  end: CloseEvent | string,
+  { url, interval, upTime }: { url: string; interval: number; upTime: number },
+  end: { event: CloseEvent; up: boolean } | string,
 ): void {
   if (typeof end !== "string") {
-    log.warn("Reverse WebSocket {url} disconnected ({code}); reconnecting in {interval} ms", {
-      url,
-      code: end.code,
-      reason: end.reason,
-      interval,
-    });
+    const { event: { code, reason }, up } = end;
+    if (up) {
+      log.warn("Reverse WebSocket {url} disconnected ({code}); reconnecting in {interval} ms", {
+        url,
+        code,
+        reason,
+        interval,
+      });
+    } else {
+      outage.failed(
+        "Reverse WebSocket {url} closed ({code}) within {upTime} ms of opening; retrying in {interval} ms",
+        { code, reason, upTime, interval },
+      );
+    }
     return;
   }
   const status = handshakeStatus(end);

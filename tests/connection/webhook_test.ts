@@ -11,6 +11,7 @@ import {
   ok,
 } from "../../mod.ts";
 import { captureLogs } from "../_logs.ts";
+import { within } from "../_loopback.ts";
 
 const self = { platform: "demo", user_id: "bot" };
 
@@ -645,7 +646,7 @@ function failedDeliveries(count: number): { tap: FrameTap; done: Promise<void> }
   };
 }
 
-Deno.test("createOneBot() posts the current status_update again before the next event once a dead webhook works (META-S2, statusOnRecovery)", async () => {
+Deno.test("createOneBot() posts the current status_update again right after the first delivery once a dead webhook works (META-S2, statusOnRecovery)", async () => {
   const port = closedPort();
   const down = failedDeliveries(3);
   await using onebot = createOneBot({
@@ -668,17 +669,18 @@ Deno.test("createOneBot() posts the current status_update again before the next 
   await hook.received(2);
   onebot.emit(notice(3));
   await hook.received(3);
-  // The status_update first, with the current bots; then the events, and no more of it.
+  // No status try before the first event (one was posted within the minute): the event is
+  // delivered, then the status_update with the current bots, then the next event, and no more.
   expect(kinds(hook.seen)).toEqual([
+    "notice.friend_increase",
     "meta.status_update",
     "notice.friend_increase",
-    "notice.friend_increase",
   ]);
-  expect(hook.seen[0]!.body.status).toEqual({
+  expect(hook.seen[1]!.body.status).toEqual({
     good: true,
     bots: [{ self, online: true }, { self: { platform: "demo", user_id: "bot2" }, online: true }],
   });
-  expect(hook.seen.map((s) => s.body.user_id)).toEqual([undefined, "2", "3"]);
+  expect(hook.seen.map((s) => s.body.user_id)).toEqual(["2", undefined, "3"]);
 });
 
 Deno.test("createOneBot() does not post the status_update again when statusOnRecovery is false", async () => {
@@ -723,4 +725,69 @@ Deno.test("createWebhookEmitter() with maxBacklog 0 keeps every event (0 = unlim
   }
   expect(webhook.dropped).toBe(0);
   await webhook[Symbol.asyncDispose]();
+});
+
+Deno.test("createWebhookEmitter() dispose returns when an action of a reply never finishes, and aborts its signal", async () => {
+  using logs = captureLogs();
+  const started = Promise.withResolvers<AbortSignal | undefined>();
+  const router = createActionRouter({
+    handlers: {
+      // Never settles, and holds no timer or op: only the bound on dispose's wait ends it.
+      hang: (_params: unknown, context) => {
+        started.resolve(context.signal);
+        return new Promise<never>(() => {});
+      },
+    },
+    bots: () => [self],
+  });
+  await using hook = receiver(() => Response.json([{ action: "hang", params: {} }]));
+  const webhook = createWebhookEmitter(router, { url: hook.url, impl: "x", drainTimeout: 100 });
+  webhook.emit(notice(0));
+  webhook.emit(notice(1));
+  const signal = await within(started.promise, "the hanging action");
+  await within(Promise.resolve(webhook[Symbol.asyncDispose]()), "dispose"); // hung forever before
+  expect(signal?.aborted).toBe(true);
+  expect(webhook.delivered).toBe(1);
+  expect(webhook.dropped).toBe(1); // the event queued behind the hanging action
+  expect(hook.seen).toHaveLength(1);
+  await logs.logged("an action of a webhook reply did not stop");
+});
+
+Deno.test("createWebhookEmitter() tries an owed status_update at most once a minute while the receiver is down, and right after it delivers again (statusUpdate)", async () => {
+  const port = closedPort();
+  const events = Array.from({ length: 10 }, (_, n) => notice(n));
+  const last = Promise.withResolvers<void>();
+  let failedPosts = 0;
+  const status = (): Event =>
+    createEvent({ type: "meta", detail_type: "status_update", status: { good: true, bots: [] } });
+  const webhook = createWebhookEmitter(emptyRouter, {
+    url: `http://127.0.0.1:${port}/hook`,
+    impl: "x",
+    tap(frame) {
+      if (frame.type !== "delivery") return;
+      const data = frame.data as { event_id: string };
+      if ("error" in data) failedPosts++;
+      if (data.event_id === events.at(-1)!.id) last.resolve();
+    },
+    statusUpdate: status,
+  });
+  try {
+    for (const event of events) webhook.emit(event);
+    await within(last.promise, "the last event's post");
+    // The first event fails and leaves a status owed; the second is preceded by one try of it;
+    // the eight others go alone: 11 posts, not 19 (each costs a timeout against a silent receiver).
+    expect(failedPosts).toBe(11);
+    await using hook = receiver(noContent, port);
+    webhook.emit(notice(10));
+    webhook.emit(notice(11));
+    await hook.received(3);
+    // The owed status goes right after the first delivery, before the following event.
+    expect(kinds(hook.seen)).toEqual([
+      "notice.friend_increase",
+      "meta.status_update",
+      "notice.friend_increase",
+    ]);
+  } finally {
+    await webhook[Symbol.asyncDispose]();
+  }
 });

@@ -4,7 +4,7 @@ import { createActionRouter } from "../../action/router.ts";
 import { connectReverseWebSocket } from "../../connection/websocket_reverse.ts";
 import { createEvent } from "../../event/create.ts";
 import { createOneBot } from "../../onebot.ts";
-import { freePort, type Peer, privateMessage, serveApp, within } from "../_loopback.ts";
+import { freePort, type Peer, privateMessage, serve, serveApp, within } from "../_loopback.ts";
 import { captureLogs } from "../_logs.ts";
 
 const SELF = { platform: "test", user_id: "bot" };
@@ -256,4 +256,40 @@ Deno.test("connectReverseWebSocket() starts without a greeting that returns no l
   // Before the check, iterating `undefined` threw out of the socket's open listener.
   expect((await peer.call({ action: "ping", params: {}, echo: "p" })).data).toBe("pong");
   expect(logs.find("error", "The greeting did not return a list")).toHaveLength(1);
+});
+
+Deno.test("connectReverseWebSocket() logs an application that accepts and closes at once like an outage, not twice per attempt", async () => {
+  using logs = captureLogs();
+  let flapping = true;
+  let opened = 0;
+  const tenth = Promise.withResolvers<void>();
+  await using app = serve((request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request, { protocol: "12.test-impl" });
+    socket.addEventListener("open", () => {
+      if (++opened === 10) tenth.resolve();
+      if (flapping) socket.close(1000, "bye");
+    });
+    return response;
+  });
+  const sink = connectReverseWebSocket(router, {
+    url: app.wsUrl,
+    impl: "test-impl",
+    reconnectInterval: 5,
+  });
+  try {
+    await within(tenth.promise, "ten connections");
+    const lines = () =>
+      logs.lines().filter((line) => line.startsWith("info") || line.startsWith("warning"));
+    // Before, each attempt logged "connected" and "disconnected": twenty lines here.
+    // Now: the first "connected", then one warning for the outage (two if a minute passed).
+    expect(lines().length).toBeLessThanOrEqual(3);
+    expect(logs.find("warning", "closed")).not.toHaveLength(0);
+    flapping = false;
+    // The connection that stays up reports the attempts that failed, itself not among them.
+    const line = await logs.logged("failed attempt(s)");
+    expect(line).toMatch(/^info Reverse WebSocket connected to .*, after \d+ failed attempt\(s\)$/);
+    expect(Number(/after (\d+) failed/.exec(line)![1])).toBeGreaterThanOrEqual(9);
+  } finally {
+    await sink[Symbol.asyncDispose]();
+  }
 });
