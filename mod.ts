@@ -172,6 +172,7 @@ export {
   type MessageInput,
   messageText,
   type MessageTextOptions,
+  type PipeSource,
   type PlainSubType,
   PREFIX_REGEXP,
   type PrivateMessageDeleteEvent,

@@ -32,7 +32,7 @@ import { bindBot, type Bot } from "./event/bot.ts";
 import { eventProblem } from "./event/create.ts";
 import { isExtensionName, NAME_REGEXP } from "./event/extension.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
-import { createPipeGroup, type EventPipe } from "./event/pipe.ts";
+import { createPipeGroup, type EventPipe, type PipeSource } from "./event/pipe.ts";
 import type { SegmentSupport } from "./action/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
 import { checkAccessToken } from "./connection/auth.ts";
@@ -383,6 +383,33 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
    * handling: an item whose `each` throws or rejects is logged and skipped.
    */
   pipe<T>(source: AsyncIterable<T>, each: (item: T) => unknown): EventPipe;
+  /**
+   * Like the forms above, for a source that can be cancelled: `source` is
+   * called once with an `AbortSignal` (pass it to `fetch`), aborted when the
+   * pipe or the OneBot is disposed. Dispose then waits
+   * for the pending `next()` or `each` to settle and for the iterator's
+   * `return()`, so a long poll in flight never outlives the OneBot. The
+   * source must end (or throw) promptly once the signal aborts; what it
+   * throws then is not logged.
+   *
+   * @example A long poll, cancelled at dispose
+   * ```ts
+   * import { createOneBot, type Event } from "@libob/libob";
+   *
+   * await using server = Deno.serve({ port: 0, onListen() {} }, () => new Response("[]"));
+   * const url = `http://127.0.0.1:${server.addr.port}/`;
+   * await using onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+   * onebot.pipe(async function* (signal) {
+   *   while (true) {
+   *     const response = await fetch(url, { signal }); // aborted at dispose
+   *     yield* (await response.json()) as Event[];
+   *   }
+   * });
+   * ```
+   */
+  pipe(source: PipeSource<Event>): EventPipe;
+  /** The cancellable form with `each` (see above); `each` gets the signal too. */
+  pipe<T>(source: PipeSource<T>, each: (item: T, signal: AbortSignal) => unknown): EventPipe;
   /** The router, for calling actions in-process (tests, the test kit). */
   router: ActionRouter;
   /** The current `get_status` data. */
@@ -613,6 +640,7 @@ export function createOneBot<
     if (changed) push(meta(statusUpdateEvent(status())));
   }
 
+  let disposing = false;
   let disposed = false;
   const pipes = createPipeGroup();
   const onebot: OneBot<WithActions<M, A>> = {
@@ -632,8 +660,10 @@ export function createOneBot<
       push(event);
     },
     bot: (self) => bindBot(self, onebot),
-    pipe: (source: AsyncIterable<unknown>, each?: (item: unknown) => unknown) =>
-      pipes.pipe(source, each ?? ((event) => onebot.emit(event as Event))),
+    pipe: (
+      source: AsyncIterable<unknown> | PipeSource<unknown>,
+      each?: (item: unknown, signal: AbortSignal) => unknown,
+    ) => pipes.pipe(source, each ?? ((event) => onebot.emit(event as Event))),
     router,
     status,
     updateBot: (bot) => statusChanged(registry.update(bot)),
@@ -641,14 +671,16 @@ export function createOneBot<
     setGood: (value) => statusChanged(registry.setGood(value)),
     attach: attacher(fanOut, greeting),
     async [Symbol.asyncDispose]() {
-      if (disposed) return;
-      const pipesStopped = pipes[Symbol.asyncDispose]();
+      if (disposing) return;
+      disposing = true;
+      // The pipes stop first (a cancellable source's last events still go out), then the
+      // connections close.
+      await pipes[Symbol.asyncDispose]();
       fanOut[Symbol.dispose]();
       disposed = true;
       beat?.[Symbol.dispose]();
       buffer?.[Symbol.dispose]();
       await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
-      await pipesStopped;
     },
   };
   return onebot;

@@ -127,6 +127,7 @@ export function createMatrixBridge(options: MatrixBridgeOptions): MatrixBridge {
   const sync = startSync({
     client,
     rooms,
+    onebot,
     bot: onebot.bot({ platform: PLATFORM, user_id: userId }),
     statePath,
     autoJoin,
