@@ -440,6 +440,37 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
    */
   attach(sink: EventSink, options?: { greeting?: boolean; name?: string }): Disposable;
   /**
+   * Adds a cleanup to dispose, like `AsyncDisposableStack.defer`: for what
+   * an implementation builds around the OneBot (a platform client, a sync
+   * loop), so that disposing the OneBot disposes it all. Dispose first stops
+   * the pipes, then runs the cleanups, last added first, each awaited, and
+   * only then closes the connections: an event a cleanup emits (a bot going
+   * offline) still reaches the applications. A cleanup that throws or
+   * rejects is logged at `error` and the next one still runs. Called once
+   * dispose has begun, `fn` runs at once (logged at `warn`).
+   *
+   * A method rather than a `createOneBot` option: a cleanup usually belongs
+   * to something made after the OneBot and from it (`onebot.bot(...)`, a
+   * loop fed by `onebot.pipe`), which an option could not name.
+   *
+   * @param fn The cleanup.
+   *
+   * @example
+   * ```ts
+   * import { createOneBot } from "@libob/libob";
+   *
+   * await using onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+   * const bot = onebot.bot({ platform: "acme", user_id: "bot" });
+   * bot.setOnline(true);
+   * const platform = { close: () => Promise.resolve() }; // a platform client
+   * onebot.defer(async () => {
+   *   bot.setOnline(false); // still sent: the connections close after the cleanups
+   *   await platform.close();
+   * });
+   * ```
+   */
+  defer(fn: () => unknown): void;
+  /**
    * Type-level only, never set at run time: the action table `M`, from which
    * typed clients take their types (as Standard Schema's `types` does).
    */
@@ -643,6 +674,7 @@ export function createOneBot<
   let disposing = false;
   let disposed = false;
   const pipes = createPipeGroup();
+  const cleanups: (() => unknown)[] = [];
   const onebot: OneBot<WithActions<M, A>> = {
     fetch(request, info) {
       if (websocket !== undefined && isWebSocketUpgrade(request)) {
@@ -670,12 +702,21 @@ export function createOneBot<
     removeBot: (self) => statusChanged(registry.remove(self)),
     setGood: (value) => statusChanged(registry.setGood(value)),
     attach: attacher(fanOut, greeting),
+    defer(fn) {
+      if (typeof fn !== "function") {
+        throw new TypeError(`Cannot defer cleanup: fn must be a function: current value is ${fn}`);
+      }
+      if (!disposing) return void cleanups.push(fn);
+      log.warn("A cleanup deferred after dispose began runs at once");
+      void runCleanup(fn, log);
+    },
     async [Symbol.asyncDispose]() {
       if (disposing) return;
       disposing = true;
-      // The pipes stop first (a cancellable source's last events still go out), then the
-      // connections close.
+      // The pipes stop, then the cleanups run (last first), then the connections close:
+      // what they emit last still goes out.
       await pipes[Symbol.asyncDispose]();
+      for (const fn of cleanups.reverse()) await runCleanup(fn, log);
       fanOut[Symbol.dispose]();
       disposed = true;
       beat?.[Symbol.dispose]();
@@ -684,6 +725,15 @@ export function createOneBot<
     },
   };
   return onebot;
+}
+
+/** Runs a cleanup of `OneBot.defer`: awaited, never throwing (a failure is logged). */
+async function runCleanup(fn: () => unknown, log: Log): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    log.error("A cleanup of dispose failed: {error}", { error });
+  }
 }
 
 /** The bots of a OneBot and its `good` flag: what `get_status` and `status_update` tell. */

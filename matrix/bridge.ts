@@ -50,7 +50,7 @@ export interface MatrixBridgeOptions {
   connections?: OneBotConfig["connections"];
 }
 
-/** The bridge: a OneBot whose dispose also stops the `/sync` loop first. */
+/** The bridge: a OneBot whose dispose also stops the `/sync` loop (a pipe) and its joins. */
 export interface MatrixBridge extends OneBot<StandardActions> {
   /** Resolves once the first `/sync` is handled: rooms and members are known. */
   readonly ready: Promise<void>;
@@ -134,12 +134,6 @@ export function createMatrixBridge(options: MatrixBridgeOptions): MatrixBridge {
     timeout: syncTimeout,
     media,
   });
-  return {
-    ...onebot,
-    ready: sync.ready,
-    async [Symbol.asyncDispose]() {
-      await sync.stop();
-      await onebot[Symbol.asyncDispose]();
-    },
-  };
+  onebot.defer(() => sync.stop()); // the /sync pipe is stopped by then; this awaits the joins
+  return Object.assign(onebot, { ready: sync.ready });
 }
