@@ -254,5 +254,6 @@ export {
   type OneBotReverseWebSocketOptions,
   type OneBotWebhookOptions,
   type OneBotWebSocketOptions,
+  type OneBotWith,
 } from "./onebot.ts";
 export { LIBOB_VERSION } from "./version.ts";

@@ -478,6 +478,37 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
 }
 
 /**
+ * A OneBot whose action table is `M` plus the actions of
+ * {@linkcode defineAction} in `A`: what {@linkcode createOneBot} returns for
+ * `actions: A`, written down, so that a bridge's factory can declare it as
+ * its return type and typed clients (`kit.call`) know its extended actions.
+ *
+ * @typeParam A The defined actions, as a tuple type (`[typeof setTopic]`).
+ * @typeParam M The rest of the table; {@linkcode StandardActions} by default.
+ *
+ * @example
+ * ```ts
+ * import { createOneBot, defineAction, ok, type OneBotWith } from "@libob/libob";
+ * import { createTestKit } from "@libob/libob/testing";
+ * import * as v from "valibot";
+ *
+ * const setTopic = defineAction("acme.set_topic", v.object({ topic: v.string() }), ({ topic }) =>
+ *   ok({ topic }));
+ * type AcmeActions = readonly [typeof setTopic];
+ *
+ * function createAcmeBridge(): OneBotWith<AcmeActions> {
+ *   return createOneBot({ impl: "acme-bridge", version: "1.0.0", actions: [setTopic] });
+ * }
+ * await using kit = createTestKit(createAcmeBridge());
+ * const response = await kit.call("acme.set_topic", { topic: "news" }); // typed params and data
+ * const topic: string | undefined = response.data?.topic;
+ * ```
+ */
+export type OneBotWith<A extends readonly DefinedAction[], M = StandardActions> = OneBot<
+  WithActions<M, A>
+>;
+
+/**
  * Creates a OneBot 12 implementation: the router with the meta actions, the
  * HTTP handler with its event buffer, the forward WebSocket, the webhooks,
  * the reverse WebSockets and the heartbeat, all fed by one `emit`.
@@ -589,7 +620,7 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
 export function createOneBot<
   M extends { [K in keyof M]: ActionSpec } = StandardActions,
   A extends readonly DefinedAction[] = readonly DefinedAction[],
->(options: OneBotOptions<M, A>): OneBot<WithActions<M, A>> {
+>(options: OneBotOptions<M, A>): OneBot<WithActions<M, NoInfer<A>>> {
   const { impl, version: implVersion, heartbeat = false } = options;
   const { accessToken, metaSelf, nonStringEcho, nullParams, strictEvents } = checkOptions(options);
   const log = logger("onebot");
