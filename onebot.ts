@@ -386,11 +386,11 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
   /**
    * Like the forms above, for a source that can be cancelled: `source` is
    * called once with an `AbortSignal` (pass it to `fetch`), aborted when the
-   * pipe or the OneBot is disposed. Dispose then waits
-   * for the pending `next()` or `each` to settle and for the iterator's
-   * `return()`, so a long poll in flight never outlives the OneBot. The
-   * source must end (or throw) promptly once the signal aborts; what it
-   * throws then is not logged.
+   * pipe or the OneBot is disposed. Dispose then waits for the pending
+   * `next()` or `each` to settle and for the iterator's `return()`, so a
+   * long poll in flight never outlives the OneBot. The source must end (or
+   * throw) promptly once the signal aborts; what it throws then is not
+   * logged.
    *
    * @example A long poll, cancelled at dispose
    * ```ts
@@ -702,7 +702,7 @@ export function createOneBot<
     if (changed) push(meta(statusUpdateEvent(status())));
   }
 
-  let disposing = false;
+  let disposal: Promise<void> | undefined;
   let disposed = false;
   const pipes = createPipeGroup();
   const cleanups: (() => unknown)[] = [];
@@ -737,22 +737,23 @@ export function createOneBot<
       if (typeof fn !== "function") {
         throw new TypeError(`Cannot defer cleanup: fn must be a function: current value is ${fn}`);
       }
-      if (!disposing) return void cleanups.push(fn);
+      if (disposal === undefined) return void cleanups.push(fn);
       log.warn("A cleanup deferred after dispose began runs at once");
       void runCleanup(fn, log);
     },
-    async [Symbol.asyncDispose]() {
-      if (disposing) return;
-      disposing = true;
-      // The pipes stop, then the cleanups run (last first), then the connections close:
-      // what they emit last still goes out.
-      await pipes[Symbol.asyncDispose]();
-      for (const fn of cleanups.reverse()) await runCleanup(fn, log);
-      fanOut[Symbol.dispose]();
-      disposed = true;
-      beat?.[Symbol.dispose]();
-      buffer?.[Symbol.dispose]();
-      await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
+    [Symbol.asyncDispose]() {
+      // A second call waits for the same dispose.
+      return disposal ??= (async () => {
+        // The pipes stop, then the cleanups run (last first), then the connections close:
+        // what they emit last still goes out.
+        await pipes[Symbol.asyncDispose]();
+        for (const fn of cleanups.reverse()) await runCleanup(fn, log);
+        fanOut[Symbol.dispose]();
+        disposed = true;
+        beat?.[Symbol.dispose]();
+        buffer?.[Symbol.dispose]();
+        await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
+      })();
     },
   };
   return onebot;

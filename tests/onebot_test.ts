@@ -803,3 +803,15 @@ Deno.test("OneBot.defer(): cleanups run at dispose, last first, awaited, isolate
   await within(late.promise, "the late cleanup");
   expect(logs.lines()).toContainEqual(expect.stringMatching(/deferred after dispose began/));
 });
+
+Deno.test("OneBot dispose called twice: the second call waits for the first to finish", async () => {
+  const onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+  const seen: string[] = [];
+  const gate = Promise.withResolvers<void>();
+  onebot.defer(() => gate.promise.then(() => void seen.push("cleanup")));
+  const first = onebot[Symbol.asyncDispose]();
+  const second = onebot[Symbol.asyncDispose]().then(() => void seen.push("second"));
+  gate.resolve();
+  await Promise.all([first, second]);
+  expect(seen).toEqual(["cleanup", "second"]);
+});

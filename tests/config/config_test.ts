@@ -144,7 +144,7 @@ Deno.test("parseOneBotConfig(value, { extra }) returns a bridge's own sections u
   // Without the option the section is refused, as before; an unlisted one still is.
   expect(() => parseOneBotConfig({ matrix })).toThrow("matrix is not a OneBot connection section");
   expect(() => parseOneBotConfig({ matrix, irc: {} }, { extra: ["matrix"] })).toThrow(
-    /^Cannot read OneBot configuration:\n  irc is not a OneBot connection section$/,
+    /^Cannot read OneBot configuration:\n {2}irc is not a OneBot connection section$/,
   );
   expect(() => parseOneBotConfig({ http: [{ port: -1 }], matrix }, { extra: ["matrix"] }))
     .toThrow("http[0].port");
