@@ -172,6 +172,7 @@ export {
   type MessageInput,
   messageText,
   type MessageTextOptions,
+  type PipeSource,
   type PlainSubType,
   PREFIX_REGEXP,
   type PrivateMessageDeleteEvent,
@@ -253,5 +254,6 @@ export {
   type OneBotReverseWebSocketOptions,
   type OneBotWebhookOptions,
   type OneBotWebSocketOptions,
+  type OneBotWith,
 } from "./onebot.ts";
 export { LIBOB_VERSION } from "./version.ts";

@@ -32,7 +32,7 @@ import { bindBot, type Bot } from "./event/bot.ts";
 import { eventProblem } from "./event/create.ts";
 import { isExtensionName, NAME_REGEXP } from "./event/extension.ts";
 import { connectEvent, statusUpdateEvent } from "./event/meta.ts";
-import { createPipeGroup, type EventPipe } from "./event/pipe.ts";
+import { createPipeGroup, type EventPipe, type PipeSource } from "./event/pipe.ts";
 import type { SegmentSupport } from "./action/segment_validate.ts";
 import type { BotSelf, BotStatus, Event, StatusData, VersionData } from "./event/types.ts";
 import { checkAccessToken } from "./connection/auth.ts";
@@ -384,6 +384,33 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
    * handling: an item whose `each` throws or rejects is logged and skipped.
    */
   pipe<T>(source: AsyncIterable<T>, each: (item: T) => unknown): EventPipe;
+  /**
+   * Like the forms above, for a source that can be cancelled: `source` is
+   * called once with an `AbortSignal` (pass it to `fetch`), aborted when the
+   * pipe or the OneBot is disposed. Dispose then waits for the pending
+   * `next()` or `each` to settle and for the iterator's `return()`, so a
+   * long poll in flight never outlives the OneBot. The source must end (or
+   * throw) promptly once the signal aborts; what it throws then is not
+   * logged.
+   *
+   * @example A long poll, cancelled at dispose
+   * ```ts
+   * import { createOneBot, type Event } from "@libob/libob";
+   *
+   * await using server = Deno.serve({ port: 0, onListen() {} }, () => new Response("[]"));
+   * const url = `http://127.0.0.1:${server.addr.port}/`;
+   * await using onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+   * onebot.pipe(async function* (signal) {
+   *   while (true) {
+   *     const response = await fetch(url, { signal }); // aborted at dispose
+   *     yield* (await response.json()) as Event[];
+   *   }
+   * });
+   * ```
+   */
+  pipe(source: PipeSource<Event>): EventPipe;
+  /** The cancellable form with `each` (see above); `each` gets the signal too. */
+  pipe<T>(source: PipeSource<T>, each: (item: T, signal: AbortSignal) => unknown): EventPipe;
   /** The router, for calling actions in-process (tests, the test kit). */
   router: ActionRouter;
   /** The current `get_status` data. */
@@ -414,11 +441,73 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
    */
   attach(sink: EventSink, options?: { greeting?: boolean; name?: string }): Disposable;
   /**
+   * Adds a cleanup to dispose, like `AsyncDisposableStack.defer`: for what
+   * an implementation builds around the OneBot (a platform client, a sync
+   * loop), so that disposing the OneBot disposes it all. Dispose first stops
+   * the pipes, then runs the cleanups, last added first, each awaited, and
+   * only then closes the connections: an event a cleanup emits (a bot going
+   * offline) still reaches the applications. A cleanup that throws or
+   * rejects is logged at `error` and the next one still runs. Called once
+   * dispose has begun, `fn` runs at once (logged at `warn`).
+   *
+   * A method rather than a `createOneBot` option: a cleanup usually belongs
+   * to something made after the OneBot and from it (`onebot.bot(...)`, a
+   * loop fed by `onebot.pipe`), which an option could not name.
+   *
+   * @param fn The cleanup.
+   *
+   * @example
+   * ```ts
+   * import { createOneBot } from "@libob/libob";
+   *
+   * await using onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+   * const bot = onebot.bot({ platform: "acme", user_id: "bot" });
+   * bot.setOnline(true);
+   * const platform = { close: () => Promise.resolve() }; // a platform client
+   * onebot.defer(async () => {
+   *   bot.setOnline(false); // still sent: the connections close after the cleanups
+   *   await platform.close();
+   * });
+   * ```
+   */
+  defer(fn: () => unknown): void;
+  /**
    * Type-level only, never set at run time: the action table `M`, from which
    * typed clients take their types (as Standard Schema's `types` does).
    */
   readonly "~types"?: { readonly actions: M } | undefined;
 }
+
+/**
+ * A OneBot whose action table is `M` plus the actions of
+ * {@linkcode defineAction} in `A`: what {@linkcode createOneBot} returns for
+ * `actions: A`, written down, so that a bridge's factory can declare it as
+ * its return type and typed clients (`kit.call`) know its extended actions.
+ *
+ * @typeParam A The defined actions, as a tuple type (`[typeof setTopic]`).
+ * @typeParam M The rest of the table; {@linkcode StandardActions} by default.
+ *
+ * @example
+ * ```ts
+ * import { createOneBot, defineAction, ok, type OneBotWith } from "@libob/libob";
+ * import { createTestKit } from "@libob/libob/testing";
+ * import * as v from "valibot";
+ *
+ * const setTopic = defineAction("acme.set_topic", v.object({ topic: v.string() }), ({ topic }) =>
+ *   ok({ topic }));
+ * type AcmeActions = readonly [typeof setTopic];
+ *
+ * function createAcmeBridge(): OneBotWith<AcmeActions> {
+ *   return createOneBot({ impl: "acme-bridge", version: "1.0.0", actions: [setTopic] });
+ * }
+ * await using kit = createTestKit(createAcmeBridge());
+ * const response = await kit.call("acme.set_topic", { topic: "news" }); // typed params and data
+ * const topic: string | undefined = response.data?.topic;
+ * ```
+ */
+export type OneBotWith<A extends readonly DefinedAction[], M = StandardActions> = OneBot<
+  WithActions<M, A>
+>;
 
 /**
  * Creates a OneBot 12 implementation: the router with the meta actions (and
@@ -533,7 +622,7 @@ export interface OneBot<M = StandardActions> extends AsyncDisposable {
 export function createOneBot<
   M extends { [K in keyof M]: ActionSpec } = StandardActions,
   A extends readonly DefinedAction[] = readonly DefinedAction[],
->(options: OneBotOptions<M, A>): OneBot<WithActions<M, A>> {
+>(options: OneBotOptions<M, A>): OneBot<WithActions<M, NoInfer<A>>> {
   const { impl, version: implVersion, heartbeat = false } = options;
   const { accessToken, metaSelf, nonStringEcho, nullParams, strictEvents } = checkOptions(options);
   const log = logger("onebot");
@@ -615,8 +704,10 @@ export function createOneBot<
     if (changed) push(meta(statusUpdateEvent(status())));
   }
 
+  let disposal: Promise<void> | undefined;
   let disposed = false;
   const pipes = createPipeGroup();
+  const cleanups: (() => unknown)[] = [];
   const onebot: OneBot<WithActions<M, A>> = {
     fetch(request, info) {
       if (websocket !== undefined && isWebSocketUpgrade(request)) {
@@ -634,26 +725,49 @@ export function createOneBot<
       push(event);
     },
     bot: (self) => bindBot(self, onebot),
-    pipe: (source: AsyncIterable<unknown>, each?: (item: unknown) => unknown) =>
-      pipes.pipe(source, each ?? ((event) => onebot.emit(event as Event))),
+    pipe: (
+      source: AsyncIterable<unknown> | PipeSource<unknown>,
+      each?: (item: unknown, signal: AbortSignal) => unknown,
+    ) => pipes.pipe(source, each ?? ((event) => onebot.emit(event as Event))),
     router,
     status,
     updateBot: (bot) => statusChanged(registry.update(bot)),
     removeBot: (self) => statusChanged(registry.remove(self)),
     setGood: (value) => statusChanged(registry.setGood(value)),
     attach: attacher(fanOut, greeting),
-    async [Symbol.asyncDispose]() {
-      if (disposed) return;
-      const pipesStopped = pipes[Symbol.asyncDispose]();
-      fanOut[Symbol.dispose]();
-      disposed = true;
-      beat?.[Symbol.dispose]();
-      buffer?.[Symbol.dispose]();
-      await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
-      await pipesStopped;
+    defer(fn) {
+      if (typeof fn !== "function") {
+        throw new TypeError(`Cannot defer cleanup: fn must be a function: current value is ${fn}`);
+      }
+      if (disposal === undefined) return void cleanups.push(fn);
+      log.warn("A cleanup deferred after dispose began runs at once");
+      void runCleanup(fn, log);
+    },
+    [Symbol.asyncDispose]() {
+      // A second call waits for the same dispose.
+      return disposal ??= (async () => {
+        // The pipes stop, then the cleanups run (last first), then the connections close:
+        // what they emit last still goes out.
+        await pipes[Symbol.asyncDispose]();
+        for (const fn of cleanups.reverse()) await runCleanup(fn, log);
+        fanOut[Symbol.dispose]();
+        disposed = true;
+        beat?.[Symbol.dispose]();
+        buffer?.[Symbol.dispose]();
+        await Promise.all(sinks.map((sink) => sink[Symbol.asyncDispose]()));
+      })();
     },
   };
   return onebot;
+}
+
+/** Runs a cleanup of `OneBot.defer`: awaited, never throwing (a failure is logged). */
+async function runCleanup(fn: () => unknown, log: Log): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    log.error("A cleanup of dispose failed: {error}", { error });
+  }
 }
 
 /** The bots of a OneBot and its `good` flag: what `get_status` and `status_update` tell. */

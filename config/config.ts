@@ -61,7 +61,54 @@ export interface OneBotConfig {
   warnings: string[];
 }
 
+/**
+ * Options of {@linkcode parseOneBotConfig} and {@linkcode loadOneBotConfig}.
+ *
+ * @typeParam K The names of the extra sections.
+ *
+ * @example
+ * ```ts
+ * import type { OneBotConfigOptions } from "@libob/libob/config";
+ *
+ * const options: OneBotConfigOptions<"matrix"> = { extra: ["matrix"] };
+ * ```
+ */
+export interface OneBotConfigOptions<K extends string = never> {
+  /**
+   * Top-level sections that are not OneBot's (a bridge's own `[matrix]`
+   * table): accepted and returned untouched in `extra`, unchecked. They may
+   * not name a OneBot section. Default none: any other section is refused.
+   */
+  extra?: readonly K[];
+}
+
+/**
+ * The extra sections a configuration was read with, untouched: `undefined`
+ * for one the document does not have.
+ *
+ * @typeParam K The names of the extra sections.
+ *
+ * @example
+ * ```ts
+ * import type { ExtraSections } from "@libob/libob/config";
+ *
+ * const sections: ExtraSections<"matrix"> = { extra: { matrix: { homeserver: "https://example.org" } } };
+ * ```
+ */
+export interface ExtraSections<K extends string> {
+  /** Each extra section by name, as parsed (check it yourself). */
+  extra: { readonly [P in K]: unknown };
+}
+
 type Json = Record<string, unknown>;
+
+const SECTIONS: ReadonlySet<string> = new Set([
+  "http",
+  "http_webhook",
+  "websocket",
+  "websocket_rev",
+  "heartbeat",
+]);
 
 /**
  * Checks a parsed configuration object and converts it. Every problem is
@@ -73,9 +120,15 @@ type Json = Record<string, unknown>;
  * `websocket` entries become several listen addresses that all serve the same
  * `fetch`; the first entry's `access_token` and options apply (docs/config.md).
  *
+ * A bridge with a section of its own names it in `extra` and gets it back
+ * untouched in `extra` (typed `unknown`, for its own checks).
+ *
+ * @typeParam K The names of the extra sections.
  * @param value The parsed JSON or TOML document.
- * @returns The converted configuration.
- * @throws {TypeError} Listing every problem, e.g. `websocket_rev[0].reconnect_interval must be an integer > 0 (milliseconds): current value is 0`.
+ * @param options `extra`: sections that are not OneBot's, returned untouched.
+ * @returns The converted configuration, and the extra sections.
+ * @throws {TypeError} When `extra` is not an array of strings or names a
+ * OneBot section; listing every problem, e.g. `websocket_rev[0].reconnect_interval must be an integer > 0 (milliseconds): current value is 0`.
  *
  * @example
  * ```ts
@@ -92,14 +145,32 @@ type Json = Record<string, unknown>;
  * expect(() => parseOneBotConfig({ heartbeat: { enabled: true, interval: -1 } }))
  *   .toThrow("heartbeat.interval");
  * ```
+ *
+ * @example A bridge's own section next to the OneBot ones
+ * ```ts
+ * import { parseOneBotConfig } from "@libob/libob/config";
+ * import { expect } from "expect";
+ *
+ * const document = { matrix: { homeserver: "https://example.org" }, http: [{ port: 5700 }] };
+ * const config = parseOneBotConfig(document, { extra: ["matrix"] });
+ * expect(config.extra.matrix).toEqual({ homeserver: "https://example.org" }); // unknown: check it
+ * expect(() => parseOneBotConfig(document)).toThrow("matrix is not a OneBot connection section");
+ * ```
  */
-export function parseOneBotConfig(value: unknown): OneBotConfig {
+export function parseOneBotConfig<K extends string = never>(
+  value: unknown,
+  options: OneBotConfigOptions<K> = {},
+): OneBotConfig & ExtraSections<K> {
+  const extraNames = checkExtra(options.extra);
   const problems: string[] = [];
   const warnings: string[] = [];
   const root = record(value, "the configuration", problems) ?? {};
-  const known = new Set(["http", "http_webhook", "websocket", "websocket_rev", "heartbeat"]);
+  const extra: Record<string, unknown> = {};
+  for (const name of extraNames) extra[name] = Object.hasOwn(root, name) ? root[name] : undefined;
   for (const key of Object.keys(root)) {
-    if (!known.has(key)) problems.push(`${key} is not a OneBot connection section`);
+    if (!SECTIONS.has(key) && !extraNames.includes(key)) {
+      problems.push(`${key} is not a OneBot connection section`);
+    }
   }
   const listen: ListenAddress[] = [];
   const addListen = (entry: Json, path: string) => {
@@ -210,7 +281,23 @@ export function parseOneBotConfig(value: unknown): OneBotConfig {
     connections: { http, websocket, httpWebhook, websocketReverse, heartbeat },
     listen,
     warnings,
+    extra: extra as { readonly [P in K]: unknown },
   };
+}
+
+/** The `extra` option: distinct names, none of them a OneBot section. */
+function checkExtra(extra: readonly string[] | undefined): readonly string[] {
+  if (extra === undefined) return [];
+  if (!Array.isArray(extra) || !extra.every((name) => typeof name === "string")) {
+    throw new TypeError("Cannot read OneBot configuration: extra must be an array of strings");
+  }
+  const clash = extra.find((name) => SECTIONS.has(name));
+  if (clash !== undefined) {
+    throw new TypeError(
+      `Cannot read OneBot configuration: extra must not name a OneBot section: current value is ${clash}`,
+    );
+  }
+  return extra;
 }
 
 /** A configuration file's text; one past {@linkcode MAX_CONFIG_SIZE} (`/dev/zero`) is refused. */
@@ -229,8 +316,11 @@ async function readConfigText(path: string | URL, name: string): Promise<string>
 /**
  * Reads a configuration file: `.toml` with smol-toml, anything else as JSON.
  *
+ * @typeParam K The names of the extra sections.
  * @param path The file path.
- * @returns The converted configuration.
+ * @param options `extra`: sections that are not OneBot's, returned untouched
+ * (see {@linkcode parseOneBotConfig}).
+ * @returns The converted configuration, and the extra sections.
  * @throws {TypeError} On a syntax error (naming the file), a file larger than
  * 1 MiB, or any invalid value.
  *
@@ -246,7 +336,10 @@ async function readConfigText(path: string | URL, name: string): Promise<string>
  * expect(config.listen).toEqual([{ hostname: "127.0.0.1", port: 6700 }]);
  * ```
  */
-export async function loadOneBotConfig(path: string | URL): Promise<OneBotConfig> {
+export async function loadOneBotConfig<K extends string = never>(
+  path: string | URL,
+  options: OneBotConfigOptions<K> = {},
+): Promise<OneBotConfig & ExtraSections<K>> {
   const name = String(path);
   const source = await readConfigText(path, name);
   let value: unknown;
@@ -256,7 +349,7 @@ export async function loadOneBotConfig(path: string | URL): Promise<OneBotConfig
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new TypeError(`Cannot read OneBot configuration ${name}: ${reason}`);
   }
-  return parseOneBotConfig(value);
+  return parseOneBotConfig(value, options);
 }
 
 function record(value: unknown, path: string, problems: string[]): Json | undefined {

@@ -27,9 +27,11 @@
  */
 
 export {
+  type ExtraSections,
   type ListenAddress,
   loadOneBotConfig,
   type OneBotConfig,
+  type OneBotConfigOptions,
   parseOneBotConfig,
 } from "./config.ts";
 export {
@@ -120,6 +122,7 @@ export type {
   MessageDeleteSubType,
   MessageEventInit,
   MessageInput,
+  PipeSource,
   PlainSubType,
   PrivateMessageDeleteEvent,
   privateMessageDeleteEvent,

@@ -27,7 +27,7 @@
 export { createEventBuffer, type EventBuffer, type EventBufferOptions } from "./buffer.ts";
 export { type Bot, type BotEventInit, type BotEvents } from "./bot.ts";
 export { createEvent, type EventCheckOptions, type EventInit, eventProblem } from "./create.ts";
-export { type EventPipe } from "./pipe.ts";
+export { type EventPipe, type PipeSource } from "./pipe.ts";
 export { connectEvent, heartbeatEvent, statusUpdateEvent } from "./meta.ts";
 export {
   altMessage,

@@ -4,6 +4,11 @@
  * item is logged and skipped; a failed or ended source is logged; stopping
  * calls the iterator's `return()`. Nothing is ever thrown out of the loop.
  *
+ * A source given as a function of an `AbortSignal` is cancellable: stopping
+ * aborts the signal (a `fetch` in flight ends), waits for the pending
+ * `next()` or `each` to settle, then awaits `return()`, so nothing of the
+ * source outlives the pipe.
+ *
  * @module
  */
 
@@ -30,10 +35,35 @@ export interface EventPipe extends AsyncDisposable {
   readonly done: Promise<void>;
 }
 
+/**
+ * A source that can be cancelled: called once with the pipe's signal, which
+ * aborts when the pipe or its OneBot is disposed (see `OneBot.pipe`).
+ *
+ * @example
+ * ```ts
+ * import type { PipeSource } from "@libob/libob";
+ *
+ * const source: PipeSource<unknown> = async function* (signal) {
+ *   while (!signal.aborted) {
+ *     const response = await fetch("https://chat.example/poll", { signal });
+ *     yield await response.json();
+ *   }
+ * };
+ * ```
+ */
+export type PipeSource<T> = (signal: AbortSignal) => AsyncIterable<T>;
+
 /** The pipes of one OneBot: started by `pipe`, all stopped by dispose. */
 export interface PipeGroup extends AsyncDisposable {
-  /** Starts feeding `source` to `each`; after dispose, a pipe that is done at once. */
-  pipe<T>(source: AsyncIterable<T>, each: (item: T) => unknown): EventPipe;
+  /**
+   * Starts feeding `source` to `each` (with the pipe's signal); after
+   * dispose, a pipe that is done at once (a {@linkcode PipeSource} is not
+   * called).
+   */
+  pipe<T>(
+    source: AsyncIterable<T> | PipeSource<T>,
+    each: (item: T, signal: AbortSignal) => unknown,
+  ): EventPipe;
 }
 
 const STOP = Symbol("stop");
@@ -54,8 +84,17 @@ export function createPipeGroup(): PipeGroup {
         return { done: Promise.resolve(), [Symbol.asyncDispose]: () => Promise.resolve() };
       }
       const { promise: stopped, resolve } = Promise.withResolvers<typeof STOP>();
-      const done = runPipe(source, each, stopped);
-      const entry = { stop: () => resolve(STOP), done };
+      const abort = new AbortController();
+      const done = typeof source === "function"
+        ? runCancellable(source, each, abort.signal)
+        : runPipe(source, (item) => each(item, abort.signal), stopped);
+      const entry = {
+        stop() {
+          abort.abort();
+          resolve(STOP);
+        },
+        done,
+      };
       running.add(entry);
       void done.then(() => running.delete(entry));
       return {
@@ -81,13 +120,8 @@ async function runPipe<T>(
   stopped: Promise<typeof STOP>,
 ): Promise<void> {
   const log = logger("onebot");
-  let iterator: AsyncIterator<T>;
-  try {
-    iterator = source[Symbol.asyncIterator]();
-  } catch (error) {
-    log.error("An event pipe did not start: its source is not async iterable: {error}", { error });
-    return;
-  }
+  const iterator = start(() => source);
+  if (iterator === undefined) return;
   for (let index = 0;; index++) {
     let step: IteratorResult<T> | typeof STOP;
     try {
@@ -112,6 +146,85 @@ async function runPipe<T>(
     } catch (error) {
       log.error("An event pipe skipped item {index}: {error}", { index, error });
     }
+  }
+}
+
+/**
+ * The loop of a {@linkcode PipeSource}: no race, since the source itself
+ * stops on `signal`; after an abort, a rejected `next()` is the stop, not a
+ * failure, and `return()` is awaited.
+ */
+async function runCancellable<T>(
+  source: PipeSource<T>,
+  each: (item: T, signal: AbortSignal) => unknown,
+  signal: AbortSignal,
+): Promise<void> {
+  const log = logger("onebot");
+  const iterator = start(() => source(signal));
+  if (iterator === undefined) return;
+  // return() at once, as the other forms do (it ends a pending next() of a hand-written
+  // iterator; an async generator queues it), but awaited before the loop ends.
+  let closing: Promise<unknown> | undefined;
+  const finish = () => closing ??= settle(() => iterator.return?.());
+  signal.addEventListener("abort", finish, { once: true });
+  try {
+    await loopCancellable(iterator, each, signal);
+  } finally {
+    signal.removeEventListener("abort", finish);
+  }
+  if (!signal.aborted) return;
+  try {
+    await finish();
+  } catch (error) {
+    log.warn("An event pipe's source failed to stop: {error}", { error });
+  }
+}
+
+/** The items of a cancellable source, until it ends, fails or `signal` aborts. */
+async function loopCancellable<T>(
+  iterator: AsyncIterator<T>,
+  each: (item: T, signal: AbortSignal) => unknown,
+  signal: AbortSignal,
+): Promise<void> {
+  const log = logger("onebot");
+  for (let index = 0; !signal.aborted; index++) {
+    let step: IteratorResult<T>;
+    try {
+      step = await iterator.next();
+    } catch (error) {
+      if (signal.aborted) return;
+      log.error("An event pipe stopped: its source failed after {index} items: {error}", {
+        index,
+        error,
+      });
+      return;
+    }
+    if (step.done === true) {
+      if (!signal.aborted) {
+        log.warn("An event pipe stopped: its source ended after {index} items", { index });
+      }
+      return;
+    }
+    try {
+      await each(step.value, signal);
+    } catch (error) {
+      if (!signal.aborted) {
+        log.error("An event pipe skipped item {index}: {error}", { index, error });
+      }
+    }
+  }
+}
+
+/** The source's iterator, or `undefined` (logged) when it cannot give one. */
+function start<T>(source: () => AsyncIterable<T>): AsyncIterator<T> | undefined {
+  try {
+    return source()[Symbol.asyncIterator]();
+  } catch (error) {
+    logger("onebot").error(
+      "An event pipe did not start: its source is not async iterable: {error}",
+      { error },
+    );
+    return undefined;
   }
 }
 

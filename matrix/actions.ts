@@ -234,13 +234,29 @@ export function matrixHandlers(context: ActionsContext): ActionHandlers<Standard
 }
 
 /**
+ * The types of Matrix's own actions, for typed clients: `matrix.join_room`
+ * and `matrix.invite` (see {@linkcode MatrixBridge}).
+ *
+ * @example
+ * ```ts
+ * import type { MatrixActions } from "@libob/matrix";
+ *
+ * type JoinRoom = MatrixActions[0]["name"]; // "matrix.join_room"
+ * ```
+ */
+export type MatrixActions = readonly [
+  DefinedAction<"matrix.join_room", { room: string }, { room_id: string }>,
+  DefinedAction<"matrix.invite", { room_id: string; user_id: string }, null>,
+];
+
+/**
  * Matrix's own actions: `matrix.join_room` (`room`: an ID or alias; answers
  * `room_id`) and `matrix.invite` (`room_id`, `user_id`).
  *
  * @param client The client.
  * @returns The defined actions.
  */
-export function matrixActions(client: MatrixClient): readonly DefinedAction[] {
+export function matrixActions(client: MatrixClient): MatrixActions {
   return [
     defineAction(
       "matrix.join_room",

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { createOneBot, type OneBot, type StandardActions } from "@libob/libob";
+import { createOneBot, type OneBotWith } from "@libob/libob";
 import type { OneBotConfig } from "@libob/libob/config";
 import { createFileActions } from "@libob/libob/file";
-import { matrixActions, matrixHandlers } from "./actions.ts";
+import { type MatrixActions, matrixActions, matrixHandlers } from "./actions.ts";
 import { guildHandlers } from "./actions_guild.ts";
 import type { MatrixClient } from "./client.ts";
 import { mapMatrixError } from "./errors.ts";
@@ -50,8 +50,12 @@ export interface MatrixBridgeOptions {
   connections?: OneBotConfig["connections"];
 }
 
-/** The bridge: a OneBot whose dispose also stops the `/sync` loop first. */
-export interface MatrixBridge extends OneBot<StandardActions> {
+/**
+ * The bridge: a OneBot serving the standard actions and
+ * {@linkcode MatrixActions} (typed in `kit.call`), whose dispose also stops
+ * the `/sync` loop (a pipe) and its joins.
+ */
+export interface MatrixBridge extends OneBotWith<MatrixActions> {
   /** Resolves once the first `/sync` is handled: rooms and members are known. */
   readonly ready: Promise<void>;
 }
@@ -127,18 +131,13 @@ export function createMatrixBridge(options: MatrixBridgeOptions): MatrixBridge {
   const sync = startSync({
     client,
     rooms,
+    onebot,
     bot: onebot.bot({ platform: PLATFORM, user_id: userId }),
     statePath,
     autoJoin,
     timeout: syncTimeout,
     media,
   });
-  return {
-    ...onebot,
-    ready: sync.ready,
-    async [Symbol.asyncDispose]() {
-      await sync.stop();
-      await onebot[Symbol.asyncDispose]();
-    },
-  };
+  onebot.defer(() => sync.stop()); // the /sync pipe is stopped by then; this awaits the joins
+  return Object.assign(onebot, { ready: sync.ready });
 }

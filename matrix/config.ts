@@ -91,7 +91,15 @@ export function parseMatrixConfig(
   const root = typeof value === "object" && value !== null && !Array.isArray(value)
     ? value as Record<string, unknown>
     : (problems.push("the configuration must be a table"), {});
-  const { matrix: table, ...connections } = root;
+  let onebot: OneBotConfig | undefined;
+  let table: unknown = root.matrix; // still checked when the OneBot sections are not
+  try {
+    const { extra, ...connections } = parseOneBotConfig(root, { extra: ["matrix"] });
+    table = extra.matrix;
+    onebot = connections;
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   const section = typeof table === "object" && table !== null && !Array.isArray(table)
     ? table as Record<string, unknown>
     : (problems.push("[matrix] is required"), {});
@@ -143,12 +151,6 @@ export function parseMatrixConfig(
     problems.push(
       `matrix.sync_timeout must be an integer >= 0 (milliseconds): current value is ${syncTimeout}`,
     );
-  }
-  let onebot: OneBotConfig | undefined;
-  try {
-    onebot = parseOneBotConfig(connections);
-  } catch (error) {
-    problems.push((error as Error).message);
   }
   if (problems.length > 0 || onebot === undefined) {
     throw new TypeError(`Invalid Matrix bridge configuration:\n${problems.join("\n")}`);

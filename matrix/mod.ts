@@ -36,6 +36,7 @@ export {
   type MatrixBridgeOptions,
   PLATFORM,
 } from "./bridge.ts";
+export { type MatrixActions } from "./actions.ts";
 export { mapMatrixError, MATRIX_RETCODE } from "./errors.ts";
 export { MATRIX_BRIDGE_VERSION } from "./version.ts";
 export {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Bot } from "@libob/libob";
+import type { Bot, OneBot } from "@libob/libob";
 import { logger } from "./_log.ts";
 import { type MatrixClient, segment } from "./client.ts";
 import type { MediaInfo } from "./media.ts";
@@ -19,6 +19,8 @@ import { type EventContext, handleRoom, type SyncRoom } from "./sync_events.ts";
 export interface SyncOptions {
   client: MatrixClient;
   rooms: Rooms;
+  /** The OneBot whose pipe runs the loop: its dispose aborts the long poll in flight. */
+  onebot: Pick<OneBot, "pipe">;
   bot: Bot;
   /** Where `since` is kept; without it every start begins from now. */
   statePath?: string | undefined;
@@ -34,7 +36,7 @@ export interface SyncOptions {
 export interface SyncLoop {
   /** Resolves after the first batch was handled (the tracker is full), or when the loop stops. */
   readonly ready: Promise<void>;
-  /** Stops the long poll at once and resolves when the loop has ended. */
+  /** Stops the long poll at once and resolves when the loop and its joins have ended. */
   stop(): Promise<void>;
 }
 
@@ -58,69 +60,70 @@ const FILTER = JSON.stringify({
 });
 
 /**
- * Starts the loop. The first `/sync` asks for the full state (the tracker
- * starts empty); without a saved `since` its timeline is history and is not
- * emitted.
+ * Starts the loop, as a cancellable pipe of the OneBot: the long polls are
+ * its source, each batch is handled and then saved. The first `/sync` asks
+ * for the full state (the tracker starts empty); without a saved `since` its
+ * timeline is history and is not emitted.
  */
 export function startSync(options: SyncOptions): SyncLoop {
   const log = logger("sync");
-  const abort = new AbortController();
   const ready = Promise.withResolvers<void>();
   const joining = new Map<string, Promise<void>>();
-  const ctx: EventContext = {
-    client: options.client,
-    rooms: options.rooms,
-    bot: options.bot,
-    media: options.media,
-    signal: abort.signal,
-    log,
-  };
+  let since: string | undefined;
+  let first = true;
 
-  async function loop(): Promise<void> {
-    let since = options.statePath === undefined
-      ? undefined
-      : (await readState(options.statePath)).since;
-    let first = true;
-    let backoff = 1000;
-    while (!abort.signal.aborted) {
-      let batch: SyncResponse;
-      try {
-        const query = new URLSearchParams({
-          timeout: String(first ? 0 : options.timeout),
-          filter: FILTER,
-        });
-        if (since !== undefined) query.set("since", since);
-        if (first) query.set("full_state", "true");
-        batch = await options.client.request<SyncResponse>({
-          method: "GET",
-          path: `/_matrix/client/v3/sync?${query}`,
-          signal: abort.signal,
-        });
-      } catch (error) {
-        if (abort.signal.aborted) break;
-        log.warn("Matrix /sync failed, retrying in {ms} ms: {error}", { ms: backoff, error });
-        options.bot.setOnline(false);
-        await sleep(backoff, abort.signal);
-        backoff = Math.min(backoff * 2, 30_000);
-        continue;
-      }
-      backoff = 1000;
-      options.bot.setOnline(true);
-      await handleBatch(batch, first && since === undefined);
-      since = batch.next_batch;
-      if (options.statePath !== undefined) {
+  /** The `/sync` batches, retried with a backoff; the bot is online while they come. */
+  async function* batches(
+    signal: AbortSignal,
+  ): AsyncGenerator<{ batch: SyncResponse; history: boolean }> {
+    try {
+      since = options.statePath === undefined
+        ? undefined
+        : (await readState(options.statePath)).since;
+      let backoff = 1000;
+      while (!signal.aborted) {
+        let batch: SyncResponse;
         try {
-          await writeState(options.statePath, { since });
+          batch = await options.client.request<SyncResponse>({
+            method: "GET",
+            path: `/_matrix/client/v3/sync?${query()}`,
+            signal,
+          });
         } catch (error) {
-          log.error("Cannot save the sync state: {error}", { error });
+          if (signal.aborted) return;
+          log.warn("Matrix /sync failed, retrying in {ms} ms: {error}", { ms: backoff, error });
+          options.bot.setOnline(false);
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, 30_000);
+          continue;
         }
+        backoff = 1000;
+        options.bot.setOnline(true);
+        yield { batch, history: first && since === undefined };
       }
-      if (first) ready.resolve();
-      first = false;
+    } finally {
+      ready.resolve();
+      options.bot.setOnline(false);
     }
   }
 
-  async function handleBatch(batch: SyncResponse, history: boolean): Promise<void> {
+  function query(): URLSearchParams {
+    const query = new URLSearchParams({
+      timeout: String(first ? 0 : options.timeout),
+      filter: FILTER,
+    });
+    if (since !== undefined) query.set("since", since);
+    if (first) query.set("full_state", "true");
+    return query;
+  }
+
+  /** Emits a batch's events, then saves its position (even when stopping meanwhile). */
+  async function handleBatch(
+    { batch, history }: { batch: SyncResponse; history: boolean },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { client, rooms, bot, media } = options;
+    const ctx: EventContext = { client, rooms, bot, media, signal, log };
     for (const event of batch.account_data?.events ?? []) {
       if (event.type === "m.direct" && event.content) options.rooms.setDirect(event.content);
     }
@@ -132,37 +135,41 @@ export function startSync(options: SyncOptions): SyncLoop {
       options.rooms.forget(roomId);
     }
     if (options.autoJoin) {
-      for (const roomId of Object.keys(batch.rooms?.invite ?? {})) join(roomId);
+      for (const roomId of Object.keys(batch.rooms?.invite ?? {})) join(roomId, signal);
     }
+    since = batch.next_batch;
+    if (options.statePath !== undefined) {
+      try {
+        await writeState(options.statePath, { since });
+      } catch (error) {
+        log.error("Cannot save the sync state: {error}", { error });
+      }
+    }
+    if (first) ready.resolve();
+    first = false;
   }
 
   /** Joins a room the bot is invited to, once at a time; stop() waits for it. */
-  function join(roomId: string): void {
+  function join(roomId: string, signal: AbortSignal): void {
     if (joining.has(roomId)) return;
     const done = options.client.request({
       method: "POST",
       path: `/_matrix/client/v3/join/${segment(roomId)}`,
       body: {},
-      signal: abort.signal,
+      signal,
     }).then(() => {}, (error) => {
-      if (!abort.signal.aborted) {
+      if (!signal.aborted) {
         log.warn("Cannot join {roomId} after an invite: {error}", { roomId, error });
       }
     }).finally(() => joining.delete(roomId));
     joining.set(roomId, done);
   }
 
-  const done = loop().catch((error) => {
-    log.error("The Matrix sync loop stopped: {error}", { error });
-  }).finally(() => {
-    ready.resolve();
-    options.bot.setOnline(false);
-  });
+  const pipe = options.onebot.pipe(batches, handleBatch);
   return {
     ready: ready.promise,
     async stop() {
-      abort.abort();
-      await done;
+      await pipe[Symbol.asyncDispose]();
       await Promise.all(joining.values());
     },
   };

@@ -123,6 +123,7 @@ export type {
   MessageDeleteSubType,
   MessageEventInit,
   MessageInput,
+  PipeSource,
   PlainSubType,
   PrivateMessageDeleteEvent,
   privateMessageDeleteEvent,

@@ -85,7 +85,13 @@ export interface TestClient<M extends { [A in keyof M]: ActionSpec } = StandardA
   extends EventWaits, AsyncDisposable {
   /** `websocket` or `http`, from the URL's scheme. */
   readonly transport: "websocket" | "http";
-  /** Sends an action request and returns the decoded response. */
+  /**
+   * Sends an action request and returns the decoded response. With the
+   * `json` encoding, bytes in the response's `data` are the Base64 strings
+   * of the wire although the table types them `Uint8Array` (the client does
+   * not guess which strings are bytes); connect with `encoding: "msgpack"`
+   * to get them as bytes. Bytes params are encoded either way (ENC-01).
+   */
   call<A extends keyof M & string>(
     action: A,
     params: M[A]["params"],

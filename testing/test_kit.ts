@@ -76,7 +76,10 @@ export interface CallOptions {
   self?: { platform: string; user_id: string };
   /** The request's `echo`. */
   echo?: string;
-  /** The body encoding. Default `json`. */
+  /**
+   * The body encoding. Default `json`, whose responses carry bytes as Base64
+   * strings; `msgpack` returns them as `Uint8Array` (see `TestKit.call`).
+   */
   encoding?: Encoding;
 }
 
@@ -100,6 +103,14 @@ export interface TestKit<M extends { [A in keyof M]: ActionSpec } = StandardActi
   /**
    * Calls an action through the real HTTP handler in-process (envelope,
    * validation, router, encoding), and returns the decoded response.
+   *
+   * Bytes: `Uint8Array` params are sent as Base64 strings in JSON (ENC-01),
+   * but a JSON response is returned as the wire has it: bytes in `data`
+   * (`get_file` with `type: "data"`, a fragment of `get_file_fragmented`)
+   * come back as Base64 strings although the table types them `Uint8Array`.
+   * Call with `{ encoding: "msgpack" }` to get them as bytes. The kit does not
+   * guess: the action table is a type only, and a string that happens to be
+   * valid Base64 is not bytes.
    */
   call<A extends keyof M & string>(
     action: A,

@@ -763,3 +763,55 @@ Deno.test("OneBot encodes each event once for every push connection: an unencoda
   );
   expect(logs.find("error", "cannot be encoded")).toHaveLength(1);
 });
+
+Deno.test("OneBot.defer(): cleanups run at dispose, last first, awaited, isolated, before the connections close", async () => {
+  using logs = captureLogs();
+  const onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+  const seen: string[] = [];
+  const sink: EventSink = {
+    emit: (event) => void seen.push(`event ${event.type}.${event.detail_type}`),
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+  onebot.attach(sink, { greeting: false });
+  const bot = onebot.bot(alice);
+  bot.setOnline(true);
+  onebot.defer(async () => {
+    await Promise.resolve();
+    seen.push("first added");
+  });
+  onebot.defer(() => {
+    throw new Error("cleanup broke");
+  });
+  onebot.defer(() => {
+    seen.push("last added");
+    bot.setOnline(false); // reaches the sink: the connections are still open
+  });
+  expect(() => onebot.defer("nope" as unknown as () => void)).toThrow(TypeError);
+  await onebot[Symbol.asyncDispose]();
+  expect(seen).toEqual([
+    "event meta.status_update",
+    "last added",
+    "event meta.status_update",
+    "first added",
+  ]);
+  expect(logs.lines()).toContainEqual(
+    expect.stringMatching(/cleanup of dispose failed.*cleanup broke/),
+  );
+  // After dispose, a cleanup runs at once.
+  const late = Promise.withResolvers<void>();
+  onebot.defer(() => late.resolve());
+  await within(late.promise, "the late cleanup");
+  expect(logs.lines()).toContainEqual(expect.stringMatching(/deferred after dispose began/));
+});
+
+Deno.test("OneBot dispose called twice: the second call waits for the first to finish", async () => {
+  const onebot = createOneBot({ impl: "my-impl", version: "1.0.0", handlers: {} });
+  const seen: string[] = [];
+  const gate = Promise.withResolvers<void>();
+  onebot.defer(() => gate.promise.then(() => void seen.push("cleanup")));
+  const first = onebot[Symbol.asyncDispose]();
+  const second = onebot[Symbol.asyncDispose]().then(() => void seen.push("second"));
+  gate.resolve();
+  await Promise.all([first, second]);
+  expect(seen).toEqual(["cleanup", "second"]);
+});

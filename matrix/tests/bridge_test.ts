@@ -6,11 +6,11 @@
  * on each other in order.
  */
 
-import { type Event, eventProblem } from "@libob/libob";
+import { type Event, eventProblem, type StandardActions, type WithActions } from "@libob/libob";
 import { runConformance } from "@libob/libob/conformance";
 import { createTestKit, type TestKit } from "@libob/libob/testing";
 import { expect } from "expect";
-import { createMatrixBridge, login, type MatrixBridge } from "../mod.ts";
+import { createMatrixBridge, login, type MatrixActions, type MatrixBridge } from "../mod.ts";
 import { startReporter } from "../../tests/interop/_process.ts";
 import { driver } from "./_matrix_user.ts";
 import {
@@ -52,7 +52,7 @@ async function startBridge(
   synapse: Synapse,
   bot: MatrixUser,
   statePath: string,
-): Promise<TestKit> {
+): Promise<TestKit<WithActions<StandardActions, MatrixActions>>> {
   const { client, userId } = await login(synapse.url, { user: "bot", password: bot.password });
   const bridge: MatrixBridge = createMatrixBridge({
     client,
@@ -429,10 +429,7 @@ Deno.test({
             `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.name/`,
           );
           expect(name).toEqual({ name: "Renamed" });
-          const invited = await kit.onebot.router(
-            { action: "matrix.invite", params: { room_id: room, user_id: carol.userId } },
-            { connection: "local" },
-          );
+          const invited = await kit.call("matrix.invite", { room_id: room, user_id: carol.userId });
           expect(invited).toMatchObject({ status: "ok", retcode: 0 });
           expect(await carol.invited(room)).toBe(room);
           expect((await kit.call("leave_group", { group_id: room })).retcode).toBe(0);
@@ -490,11 +487,7 @@ Deno.test({
           expect(renamed).toMatchObject({ retcode: 34001, message: /M_FORBIDDEN/ });
           expect((await kit.call("delete_message", { message_id: "42" })).retcode).toBe(35003);
           // An extended action: an alias that does not exist is M_NOT_FOUND.
-          const { onebot } = kit;
-          const joined = await onebot.router(
-            { action: "matrix.join_room", params: { room: "#nowhere:localhost" } },
-            { connection: "local" },
-          );
+          const joined = await kit.call("matrix.join_room", { room: "#nowhere:localhost" });
           expect(joined).toMatchObject({ retcode: 34002, message: /M_NOT_FOUND/ });
         },
       );

@@ -130,3 +130,40 @@ Deno.test("parseOneBotConfig() reads libob's websocket_rev handshake_timeout in 
       "websocket_rev[0].handshake_timeout must be an integer > 0 (milliseconds): current value is 0",
     );
 });
+
+Deno.test("parseOneBotConfig(value, { extra }) returns a bridge's own sections untouched, and still checks the OneBot ones", () => {
+  const matrix = { homeserver: "https://example.org", nested: { deep: [1, 2] } };
+  const config = parseOneBotConfig(
+    { matrix, http: [{ host: "127.0.0.1", port: 5700 }] },
+    { extra: ["matrix", "telegram"] },
+  );
+  expect(config.extra.matrix).toBe(matrix);
+  expect(config.extra.telegram).toBeUndefined();
+  expect(Object.keys(config.extra)).toEqual(["matrix", "telegram"]);
+  expect(config.listen).toEqual([{ hostname: "127.0.0.1", port: 5700 }]);
+  // Without the option the section is refused, as before; an unlisted one still is.
+  expect(() => parseOneBotConfig({ matrix })).toThrow("matrix is not a OneBot connection section");
+  expect(() => parseOneBotConfig({ matrix, irc: {} }, { extra: ["matrix"] })).toThrow(
+    /^Cannot read OneBot configuration:\n {2}irc is not a OneBot connection section$/,
+  );
+  expect(() => parseOneBotConfig({ http: [{ port: -1 }], matrix }, { extra: ["matrix"] }))
+    .toThrow("http[0].port");
+  // extra cannot take a OneBot section's place.
+  expect(() => parseOneBotConfig({}, { extra: ["http"] })).toThrow(
+    "extra must not name a OneBot section: current value is http",
+  );
+  expect(() => parseOneBotConfig({}, { extra: "matrix" as unknown as string[] })).toThrow(
+    "extra must be an array of strings",
+  );
+});
+
+Deno.test("loadOneBotConfig(path, { extra }) passes extra to the parser", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".toml" });
+  try {
+    await Deno.writeTextFile(path, "[matrix]\nhomeserver = 'https://example.org'\n");
+    const config = await loadOneBotConfig(path, { extra: ["matrix"] });
+    expect(config.extra.matrix).toEqual({ homeserver: "https://example.org" });
+  } finally {
+    await Deno.remove(path);
+  }
+});

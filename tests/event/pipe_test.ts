@@ -193,3 +193,75 @@ Deno.test("EventPipe dispose stops that pipe only; an async generator source run
   await within(closed.promise, "the generator's finally");
   expect(t.events.map((event) => event.user_id).sort()).toEqual(["1", "2", "3"]);
 });
+
+Deno.test("OneBot.pipe((signal) => source) aborts a long poll in flight at dispose and awaits the source's end", async () => {
+  const t = await setup();
+  const polling = Promise.withResolvers<void>();
+  const answer = Promise.withResolvers<Response>();
+  // A long poll that answers once, then never until the client goes away.
+  let polls = 0;
+  await using server = Deno.serve({ port: 0, onListen() {} }, () => {
+    polls++;
+    if (polls === 1) return Response.json([notice("1")]);
+    polling.resolve();
+    return answer.promise;
+  });
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  let finished = false;
+  const pipe = t.onebot.pipe(async function* (signal) {
+    try {
+      while (true) {
+        const response = await fetch(url, { signal });
+        yield* (await response.json()) as Event[];
+      }
+    } finally {
+      finished = true;
+    }
+  });
+  await t.until(1);
+  await within(polling.promise, "the second poll");
+  await t.onebot[Symbol.asyncDispose]();
+  // Dispose has waited for the source: its fetch is aborted and its finally has run.
+  expect(finished).toBe(true);
+  await pipe.done;
+  answer.resolve(new Response("[]")); // too late: nobody reads it
+  expect(t.events.map((event) => event.user_id)).toEqual(["1"]);
+  expect(lines(t.logs)).toEqual([]); // the abort is the stop, not a failure
+  await t[Symbol.asyncDispose]();
+});
+
+Deno.test("OneBot.pipe((signal) => source, each): each gets the signal; a bad item is skipped; EventPipe dispose stops that pipe only", async () => {
+  await using t = await setup();
+  const bot = t.onebot.bot(self);
+  const signals: AbortSignal[] = [];
+  const source = channel<string>();
+  let given: AbortSignal | undefined;
+  const pipe = t.onebot.pipe((signal) => {
+    given = signal;
+    return source;
+  }, (user, signal) => {
+    signals.push(signal);
+    bot.emit.friendIncrease({ user_id: user });
+  });
+  source.push("alice");
+  source.push("");
+  source.push("bob");
+  await t.until(2);
+  expect(signals.every((signal) => signal === given)).toBe(true);
+  expect(given?.aborted).toBe(false);
+  await pipe[Symbol.asyncDispose]();
+  expect(given?.aborted).toBe(true);
+  await within(source.returned, "return()");
+  expect(t.events.map((event) => event.user_id)).toEqual(["alice", "bob"]);
+  expect(lines(t.logs)).toEqual([
+    expect.stringMatching(/^error: An event pipe skipped item 1: .*user_id/),
+  ]);
+  // After dispose, a source function is never called.
+  await t.onebot[Symbol.asyncDispose]();
+  let called = false;
+  await t.onebot.pipe(() => {
+    called = true;
+    return channel<Event>();
+  }).done;
+  expect(called).toBe(false);
+});

@@ -171,6 +171,9 @@ Deno.test("TestKit.call() and TestClient.call() send typed bytes params as Base6
     encoding: "msgpack",
   });
   expect(file.data).toMatchObject({ name: "a.bin", data });
+  // As documented on call(): over JSON the bytes stay the wire's Base64 string (ENC-01).
+  const json = await k.call("get_file", { file_id: kitUpload.data.file_id, type: "data" });
+  expect((json.data as unknown as { data: unknown }).data).toBe("AAEC+g==");
   await using server = serve(k.onebot.fetch);
   for (const url of [server.url, server.wsUrl]) {
     await using client = await connectTestClient(url);

@@ -11,6 +11,7 @@ import {
   mergeHandlers,
   ok,
   type OneBot,
+  type OneBotWith,
   schemaValidator,
   type StandardActions,
   type WithActions,
@@ -296,4 +297,35 @@ Deno.test("createOneBot({ mapError }) takes (error: unknown) => Failure | undefi
   });
   expect(typeof onebot.fetch).toBe("function");
   expect(typeof refusedMappers).toBe("function");
+});
+
+// ---- issue 17 item 5.4: OneBotWith, a factory's declared return type ----------------------
+
+/** A bridge's factory, as a bridge declares it: its defined actions in the return type. */
+function createTopicBridge(): OneBotWith<readonly [typeof setTopic]> {
+  return createOneBot({ ...base, actions: [setTopic], handlers: {} });
+}
+
+async function refusedBridgeCalls(): Promise<void> {
+  // @ts-expect-error a OneBot without the defined action is not a OneBotWith<[setTopic]>
+  const _wrong: OneBotWith<readonly [typeof setTopic]> = createOneBot({ ...base, handlers: {} });
+  await using kit = createTestKit(createTopicBridge());
+  // @ts-expect-error topic is a string: the action's params come through OneBotWith
+  await kit.call("acme.set_topic", { topic: 42 });
+  // @ts-expect-error acme.unknown is not an action of the bridge
+  await kit.call("acme.unknown", {});
+}
+
+Deno.test("OneBotWith<A>: a factory declared with it gives typed calls of its defined actions (issue 17 item 5)", async () => {
+  assertType<
+    Equal<
+      OneBotWith<readonly [typeof setTopic]>,
+      OneBot<WithActions<StandardActions, [typeof setTopic]>>
+    >
+  >();
+  await using kit = createTestKit(createTopicBridge());
+  const response = await kit.call("acme.set_topic", { topic: "news" });
+  assertType<Equal<typeof response.data, { topic: string; channel: string | null }>>();
+  expect(response.data).toEqual({ topic: "news", channel: null });
+  expect(typeof refusedBridgeCalls).toBe("function");
 });
