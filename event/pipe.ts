@@ -85,9 +85,16 @@ export function createPipeGroup(): PipeGroup {
       }
       const { promise: stopped, resolve } = Promise.withResolvers<typeof STOP>();
       const abort = new AbortController();
-      const done = typeof source === "function"
-        ? runCancellable(source, each, abort.signal)
-        : runPipe(source, (item) => each(item, abort.signal), stopped);
+      const done =
+        (typeof source === "function"
+          ? runCancellable(source, each, abort.signal)
+          : runPipe(source, (item) => each(item, abort.signal), stopped))
+          // Never rejects: whatever escaped the loop is logged, and dispose still completes.
+          .catch((error: unknown) => {
+            logger("onebot").error("An event pipe stopped on an unexpected error: {error}", {
+              error,
+            });
+          });
       const entry = {
         stop() {
           abort.abort();
@@ -134,6 +141,7 @@ async function runPipe<T>(
       return;
     }
     if (step === STOP) return close(iterator);
+    if (!isIteratorResult(step)) return notAResult(index);
     if (step.done === true) {
       log.warn("An event pipe stopped: its source ended after {index} items", { index });
       return;
@@ -199,6 +207,7 @@ async function loopCancellable<T>(
       });
       return;
     }
+    if (!isIteratorResult(step)) return notAResult(index);
     if (step.done === true) {
       if (!signal.aborted) {
         log.warn("An event pipe stopped: its source ended after {index} items", { index });
@@ -213,6 +222,19 @@ async function loopCancellable<T>(
       }
     }
   }
+}
+
+/** Whether a source's `next()` gave an iterator result (a hand-written one may not). */
+function isIteratorResult<T>(step: unknown): step is IteratorResult<T> {
+  return typeof step === "object" && step !== null;
+}
+
+/** Logs a source whose `next()` gave something else than an iterator result; the pipe stops. */
+function notAResult(index: number): void {
+  logger("onebot").error(
+    "An event pipe stopped: its source's next() gave no iterator result after {index} items",
+    { index },
+  );
 }
 
 /** The source's iterator, or `undefined` (logged) when it cannot give one. */

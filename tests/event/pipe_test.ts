@@ -265,3 +265,16 @@ Deno.test("OneBot.pipe((signal) => source, each): each gets the signal; a bad it
   }).done;
   expect(called).toBe(false);
 });
+
+Deno.test("OneBot.pipe() stops, logged, when a hand-written source's next() gives no iterator result; done never rejects", async () => {
+  await using t = await setup();
+  const broken = {
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve(5) }),
+  } as unknown as AsyncIterable<Event>;
+  await t.onebot.pipe(broken).done;
+  await t.onebot.pipe((_signal: AbortSignal) => broken).done;
+  expect(lines(t.logs)).toEqual([
+    "error: An event pipe stopped: its source's next() gave no iterator result after 0 items",
+    "error: An event pipe stopped: its source's next() gave no iterator result after 0 items",
+  ]);
+});
