@@ -99,6 +99,12 @@ export interface MatrixClientOptions {
   maxRateLimitWait?: number;
   /** How many times a rate-limited call is retried. Default 5. */
   maxRateLimitRetries?: number;
+  /**
+   * How long one call may take, in ms, unless the call says otherwise (a
+   * `/sync` long poll gives its own): a homeserver that stalls, or a
+   * half-open connection, fails the call instead of hanging it. Default 60000.
+   */
+  requestTimeout?: number;
 }
 
 /** A Matrix Client-Server API call: method, path (with query) and optional JSON body. */
@@ -109,8 +115,10 @@ export interface MatrixRequest {
   path: string;
   /** The JSON body, if any. */
   body?: unknown;
-  /** Aborts the call (e.g. a long poll on shutdown). */
+  /** Aborts the call (e.g. a long poll on shutdown), and any rate-limit wait. */
   signal?: AbortSignal;
+  /** How long this call may take, in ms; default the client's `requestTimeout`. */
+  timeout?: number;
 }
 
 /** The calls of a logged-in account. */
@@ -152,6 +160,12 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
   const doFetch = options.fetch ?? globalThis.fetch;
   const maxWait = options.maxRateLimitWait ?? 60_000;
   const maxRetries = options.maxRateLimitRetries ?? 5;
+  const requestTimeout = options.requestTimeout ?? 60_000;
+  if (!Number.isSafeInteger(requestTimeout) || requestTimeout <= 0) {
+    throw new RangeError(
+      `Cannot create Matrix client: requestTimeout must be an integer > 0: current value is ${requestTimeout}`,
+    );
+  }
   const auth = { Authorization: `Bearer ${options.accessToken}` };
 
   async function once(request: MatrixRequest): Promise<Response> {
@@ -160,16 +174,25 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
       init.body = JSON.stringify(request.body);
       init.headers = { ...auth, "Content-Type": "application/json" };
     }
-    if (request.signal !== undefined) init.signal = request.signal;
+    const limit = AbortSignal.timeout(request.timeout ?? requestTimeout);
+    init.signal = request.signal === undefined ? limit : AbortSignal.any([request.signal, limit]);
     try {
       return await doFetch(`${homeserver}${request.path}`, init);
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      throw matrixError("NETWORK", error instanceof Error ? error.message : String(error), 0);
+      const reason = limit.aborted
+        ? `no answer within ${request.timeout ?? requestTimeout} ms`
+        : error instanceof Error
+        ? error.message
+        : String(error);
+      throw matrixError("NETWORK", reason, 0);
     }
   }
 
-  async function withRetry(call: () => Promise<Response>): Promise<Response> {
+  async function withRetry(
+    call: () => Promise<Response>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     for (let attempt = 0;; attempt++) {
       const response = await call();
       if (response.ok) return response;
@@ -178,14 +201,14 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
       if (error.errcode !== "M_LIMIT_EXCEEDED" || attempt >= maxRetries || wait > maxWait) {
         throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await pause(wait, signal);
     }
   }
 
   return {
     homeserver,
     async request<T>(request: MatrixRequest): Promise<T> {
-      const response = await withRetry(() => once(request));
+      const response = await withRetry(() => once(request), request.signal);
       return await readJson(response) as T;
     },
     async upload(data, name, contentType) {
@@ -197,6 +220,7 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
               method: "POST",
               headers: { ...auth, "Content-Type": contentType },
               body: data as Uint8Array<ArrayBuffer>,
+              signal: AbortSignal.timeout(requestTimeout),
             },
           );
         } catch (error) {
@@ -351,4 +375,20 @@ export async function login(
   return whoami.device_id === undefined
     ? { client, userId: whoami.user_id }
     : { client, userId: whoami.user_id, deviceId: whoami.device_id };
+}
+
+/** Waits `ms`, or less when `signal` aborts (then it rejects with the abort reason). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -88,6 +88,8 @@ export function startSync(options: SyncOptions): SyncLoop {
             method: "GET",
             path: `/_matrix/client/v3/sync?${query()}`,
             signal,
+            // The long poll itself, and a margin for a large batch.
+            timeout: options.timeout + 30_000,
           });
         } catch (error) {
           if (signal.aborted) return;

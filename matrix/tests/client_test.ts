@@ -73,3 +73,31 @@ Deno.test("client: options are checked once", () => {
   expect(() => createMatrixClient({ homeserver: "http://x", accessToken: "" }))
     .toThrow("Cannot create Matrix client: accessToken must be a non-empty string");
 });
+
+Deno.test("client: a homeserver that never answers fails the call after requestTimeout, as 33001; an abort ends a rate-limit wait", async () => {
+  const hold = Promise.withResolvers<void>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    await request.body?.cancel();
+    if (new URL(request.url).pathname === "/stall") await hold.promise;
+    return Response.json({ errcode: "M_LIMIT_EXCEEDED", retry_after_ms: 50_000 }, {
+      status: 429,
+    });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    const client = createMatrixClient({ homeserver: url, accessToken: "t", requestTimeout: 100 });
+    const stalled = await client.request({ method: "GET", path: "/stall" }).catch((e) => e);
+    expect(isMatrixError(stalled) && stalled.errcode).toBe("NETWORK");
+    expect(mapMatrixError(stalled)?.retcode).toBe(33001);
+    expect(String(stalled.message)).toContain("no answer within 100 ms");
+    // A long rate-limit wait (50 s) ends at once when the call's signal aborts.
+    const abort = new AbortController();
+    const waiting = client.request({ method: "GET", path: "/limited", signal: abort.signal })
+      .catch((e) => e);
+    setTimeout(() => abort.abort(new Error("stopped")), 50);
+    expect(String((await waiting).message)).toBe("stopped");
+  } finally {
+    hold.resolve();
+    await server.shutdown();
+  }
+});
