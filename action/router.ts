@@ -216,8 +216,7 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     }
     let params: unknown = parsed.params;
     const validate = Object.hasOwn(validators, action) ? validators[action] : undefined;
-    const context: ActionContext = { connection: connection.connection, self };
-    if (connection.signal !== undefined) context.signal = connection.signal;
+    const context = actionContext(connection, self);
     try {
       if (validate !== undefined) {
         params = validate(parsed.params);
@@ -283,6 +282,22 @@ export function toResponse(
   };
   if (echo !== undefined) response.echo = echo;
   return response;
+}
+
+/**
+ * The handler's context. A transport's `signal` is passed on as a getter, not
+ * read here: HTTP makes its signal (and answers in a streamed body) only for
+ * an action that reads it.
+ */
+function actionContext(connection: RequestContext, self: BotSelf | undefined): ActionContext {
+  if (!("signal" in connection)) return { connection: connection.connection, self };
+  return {
+    connection: connection.connection,
+    self,
+    get signal() {
+      return connection.signal!;
+    },
+  };
 }
 
 function resolveSelf(
