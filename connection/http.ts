@@ -9,7 +9,8 @@ import { logger } from "../_log.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
-import type { ActionResponse, ActionRouter, RequestContext } from "../action/types.ts";
+import type { ActionResponse, ActionRouter } from "../action/types.ts";
+import { ABORT, lazySignalContext, ON_READ } from "./_lazy_signal.ts";
 import { readLimited } from "../_read_limited.ts";
 import { refuse } from "../_refuse.ts";
 import { checkOrigins, isOriginAllowed } from "../_origin.ts";
@@ -137,12 +138,17 @@ export function createHttpHandler(
       );
     }
     tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
-    const signal = lazySignal();
-    const response = router(value, signal.context);
-    if (signal.abort !== undefined) return { response, abort: signal.abort };
-    // Not read yet: the first of the answer and a later read of the signal decides.
-    const first = await Promise.race([response, signal.read()]);
-    return first === READ ? { response, abort: signal.abort! } : first;
+    const context = lazySignalContext();
+    const response = router(value, context);
+    if (context[ABORT] === undefined) {
+      // Not read yet: the first of the answer and a later read of the signal decides.
+      const first = await new Promise<ActionResponse | undefined>((resolve) => {
+        context[ON_READ] = () => resolve(undefined);
+        response.then(resolve);
+      });
+      if (first !== undefined) return first;
+    }
+    return { response, abort: context[ABORT]! };
   }
 
   /** Taps, logs and encodes the response. */
@@ -216,39 +222,6 @@ function isRootPath(url: string): boolean {
   const next = url.charCodeAt(slash + 1);
   // End of string, `?` or `#` right after the first slash.
   return Number.isNaN(next) || next === 63 || next === 35;
-}
-
-/** What {@linkcode LazySignal.read} resolves with. */
-const READ: unique symbol = Symbol("read");
-
-/** A request context whose `signal` is made on first read. */
-interface LazySignal {
-  /** The context for the router. */
-  context: RequestContext;
-  /** The controller, once the signal was read. */
-  abort: AbortController | undefined;
-  /** Resolves with {@linkcode READ} when the signal is first read. */
-  read(): Promise<typeof READ>;
-}
-
-/** An HTTP request context whose `signal` (and its controller) exists only once read. */
-function lazySignal(): LazySignal {
-  let wake: ((read: typeof READ) => void) | undefined;
-  const lazy: LazySignal = {
-    context: {
-      connection: "http",
-      get signal() {
-        if (lazy.abort === undefined) {
-          lazy.abort = new AbortController();
-          wake?.(READ);
-        }
-        return lazy.abort.signal;
-      },
-    },
-    abort: undefined,
-    read: () => new Promise((resolve) => wake = resolve),
-  };
-  return lazy;
 }
 
 /** A response still being made, and the abort of its action's signal. */
