@@ -336,15 +336,34 @@ function resolveSelf(
   );
 }
 
-/** Whether objects and arrays in `value` nest deeper than `limit` levels (iterative). */
+/**
+ * Whether objects and arrays in `value` nest deeper than `limit` levels
+ * (iterative; two parallel stacks, not one of pairs: it runs on every request).
+ */
 function deeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
+  const items: unknown[] = [value];
+  const depths: number[] = [1];
+  while (items.length > 0) {
+    const item = items.pop();
+    const depth = depths.pop()!;
     if (typeof item !== "object" || item === null || ArrayBuffer.isView(item)) continue;
     if (depth > limit) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    if (Array.isArray(item)) {
+      for (const child of item) {
+        if (typeof child === "object" && child !== null) {
+          items.push(child);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    for (const key in item) {
+      if (!Object.hasOwn(item, key)) continue;
+      const child: unknown = (item as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null) {
+        items.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;
