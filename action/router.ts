@@ -216,8 +216,7 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     }
     let params: unknown = parsed.params;
     const validate = Object.hasOwn(validators, action) ? validators[action] : undefined;
-    const context: ActionContext = { connection: connection.connection, self };
-    if (connection.signal !== undefined) context.signal = connection.signal;
+    const context = actionContext(connection, self);
     try {
       if (validate !== undefined) {
         params = validate(parsed.params);
@@ -285,6 +284,31 @@ export function toResponse(
   return response;
 }
 
+/** Where an {@linkcode ActionContext} with a signal finds it: the transport's context. */
+const SOURCE: unique symbol = Symbol("request context");
+
+/** The prototype of a context with a signal: the transport's, read only when the handler does. */
+const WITH_SIGNAL = {
+  get signal(): AbortSignal | undefined {
+    return (this as unknown as { [SOURCE]: RequestContext })[SOURCE].signal;
+  },
+};
+
+/**
+ * The handler's context. A transport's `signal` is passed on through an
+ * accessor, not read here: HTTP makes its signal (and answers in a streamed
+ * body) only for an action that reads it. The accessor is on a shared
+ * prototype (a getter in an object literal costs more than the routing).
+ */
+function actionContext(connection: RequestContext, self: BotSelf | undefined): ActionContext {
+  if (!("signal" in connection)) return { connection: connection.connection, self };
+  const context = Object.create(WITH_SIGNAL) as ActionContext & { [SOURCE]: RequestContext };
+  context.connection = connection.connection;
+  context.self = self;
+  context[SOURCE] = connection;
+  return context;
+}
+
 function resolveSelf(
   requested: BotSelf | undefined,
   isMeta: boolean,
@@ -312,15 +336,34 @@ function resolveSelf(
   );
 }
 
-/** Whether objects and arrays in `value` nest deeper than `limit` levels (iterative). */
+/**
+ * Whether objects and arrays in `value` nest deeper than `limit` levels
+ * (iterative; two parallel stacks, not one of pairs: it runs on every request).
+ */
 function deeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
+  const items: unknown[] = [value];
+  const depths: number[] = [1];
+  while (items.length > 0) {
+    const item = items.pop();
+    const depth = depths.pop()!;
     if (typeof item !== "object" || item === null || ArrayBuffer.isView(item)) continue;
     if (depth > limit) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    if (Array.isArray(item)) {
+      for (const child of item) {
+        if (typeof child === "object" && child !== null) {
+          items.push(child);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    for (const key in item) {
+      if (!Object.hasOwn(item, key)) continue;
+      const child: unknown = (item as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null) {
+        items.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;

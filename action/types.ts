@@ -157,7 +157,12 @@ export interface ActionContext {
   /**
    * Aborted when the request's answer is no longer wanted: over HTTP, when
    * the client goes away before it (a long poll then ends at once). Absent
-   * where the transport gives none.
+   * where the transport gives none. Over HTTP it is made on first read, and
+   * reading it is what marks an action as one that may wait: its answer is
+   * sent in a streamed body, which the server cancels when the client goes.
+   * An action that never reads it is answered with a plain body. There the
+   * signal is an accessor of the context's prototype: pass the context on as
+   * it is (a spread `{ ...context }` copies no `signal`).
    */
   signal?: AbortSignal;
 }

@@ -17,6 +17,7 @@ import { failed, isFailure } from "./result.ts";
 import { RETCODE } from "./retcode.ts";
 import type { ParamsValidator } from "./router.ts";
 import { PARAMS_SCHEMAS, UNSUPPORTED_VALUE_CHECKS } from "./schemas.ts";
+import { sendMessageFast } from "./_send_message_fast.ts";
 import type { StandardActions } from "./standard.ts";
 import type { Failure } from "./types.ts";
 
@@ -189,6 +190,7 @@ export function createValidators(options: ValidatorsOptions = {}): StandardValid
       PARAMS_SCHEMAS[action],
       strictParams,
       action === "send_message" ? validateMessage : undefined,
+      action === "send_message" ? sendMessageFast : undefined,
     );
   }
   return validators;
@@ -274,10 +276,17 @@ function standardValidator(
   schema: v.GenericSchema<unknown, unknown>,
   strictParams: boolean,
   validateMessage: MessageValidator | undefined,
+  fast?: (params: Record<string, unknown>) => Record<string, unknown> | undefined,
 ): ParamsValidator {
   const knownKeys = knownKeysOf(schema);
+  /** The schema's output, by the hand-written check when it takes the params. */
+  function parse(params: Record<string, unknown>): v.SafeParseResult<typeof schema> {
+    const output = fast?.(params);
+    if (output !== undefined) return { typed: true, success: true, output, issues: undefined };
+    return v.safeParse(schema, params, PARSE_CONFIG);
+  }
   return function validateStandardParams(params) {
-    const result = v.safeParse(schema, params, PARSE_CONFIG);
+    const result = parse(params);
     if (!result.success) return issueFailure(result.issues[0]);
     if (strictParams) {
       const known = knownKeys(params);

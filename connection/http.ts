@@ -10,6 +10,7 @@ import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
 import { toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
+import { ABORT, lazySignalContext, ON_READ } from "./_lazy_signal.ts";
 import { readLimited } from "../_read_limited.ts";
 import { refuse } from "../_refuse.ts";
 import { checkOrigins, isOriginAllowed } from "../_origin.ts";
@@ -17,7 +18,6 @@ import { checkAccessToken, isAuthorized } from "./auth.ts";
 import { decode, encodeResponse, type Encoding, encodingOf, MEDIA_TYPE } from "./codec.ts";
 import { addrPeer, type FrameTap, guardTap } from "./frame.ts";
 import { checkInteger } from "../_check.ts";
-import { raceTimeout, TIMED_OUT } from "../_time.ts";
 
 /**
  * A Web-standard request handler, usable as `Deno.serve`'s handler or a
@@ -73,10 +73,11 @@ const UTF8 = new TextEncoder();
  * `Content-Length` over the limit (413). Once the body is being read, the
  * answer is always 200 with a retcode (HTTP-11), in the request's encoding
  * (HTTP-08); a body that grows past the limit while streaming is still 413.
- * An action that does not answer at once (a `get_latest_events` long poll,
- * see `createLatestEventsHandler`) is answered in a streamed body: when the
- * client goes away first, the server cancels it and the action's
- * `context.signal` is aborted.
+ * An action that reads `context.signal` before it answers (a
+ * `get_latest_events` long poll, see `createLatestEventsHandler`) is answered
+ * in a streamed body: when the client goes away first, the server cancels it
+ * and the signal is aborted. Any other action is awaited and answered with a
+ * plain body.
  *
  * @param router The action router.
  * @param options Token, origins and body limit.
@@ -117,8 +118,10 @@ export function createHttpHandler(
   const tap = guardTap("create HTTP handler", options.tap, log, "http");
 
   /**
-   * The response to a body, or, for an action still running after a turn of
-   * the event loop, the pending response with the abort of its signal.
+   * The response to a body, or, for an action that read `context.signal`
+   * before it finished (it may wait: a long poll), the pending response with
+   * the abort of that signal. The signal is made on first read: an action
+   * that never reads it costs no controller and no timer.
    */
   async function answer(
     body: Uint8Array,
@@ -135,11 +138,17 @@ export function createHttpHandler(
       );
     }
     tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
-    const abort = new AbortController();
-    const response = router(value, { connection: "http", signal: abort.signal });
-    // Ready within this turn of the event loop: every action that does not wait.
-    const ready = await raceTimeout(response, 0);
-    return ready === TIMED_OUT ? { response, abort } : ready;
+    const context = lazySignalContext();
+    const response = router(value, context);
+    if (context[ABORT] === undefined) {
+      // Not read yet: the first of the answer and a later read of the signal decides.
+      const first = await new Promise<ActionResponse | undefined>((resolve) => {
+        context[ON_READ] = () => resolve(undefined);
+        response.then(resolve);
+      });
+      if (first !== undefined) return first;
+    }
+    return { response, abort: context[ABORT]! };
   }
 
   /** Taps, logs and encodes the response. */

@@ -724,3 +724,70 @@ test("get_latest_events answers in MessagePack for a MessagePack request (HTTP-0
   expect(exchange.headers.get("content-type")).toBe("application/msgpack");
   expect(userIds(msgpack(exchange))).toEqual(["1"]);
 });
+
+/** A router whose `wait` action resolves when the test says, reading its signal only if told. */
+function waiting(readSignal: "never" | "after a wait") {
+  const release = Promise.withResolvers<void>();
+  const started = Promise.withResolvers<void>();
+  const aborted = Promise.withResolvers<void>();
+  const listening = Promise.withResolvers<void>();
+  const router = createActionRouter({
+    handlers: {
+      wait: async (_params, context) => {
+        started.resolve();
+        if (readSignal === "never") {
+          await release.promise;
+          return ok("done");
+        }
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const { signal } = context;
+        signal?.addEventListener("abort", () => aborted.resolve(), { once: true });
+        listening.resolve();
+        await Promise.race([release.promise, aborted.promise]);
+        return ok("done");
+      },
+    },
+    bots: () => [self],
+  });
+  return {
+    router,
+    release,
+    started: started.promise,
+    listening: listening.promise,
+    aborted: aborted.promise,
+  };
+}
+
+const WAIT = {
+  method: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify({ action: "wait", params: {} }),
+};
+
+Deno.test("createHttpHandler() answers a slow action that never reads context.signal with a plain body (HTTP-11) [loopback]", async () => {
+  const { router, release, started } = waiting("never");
+  await using server = serve(createHttpHandler(router));
+  const answer = fetch(server.url, WAIT);
+  await within(started, "the action to start");
+  release.resolve();
+  const response = await within(answer, "the answer");
+  expect(response.headers.get("content-length")).not.toBeNull();
+  expect(response.headers.get("transfer-encoding")).toBeNull();
+  expect(await response.json()).toMatchObject({ retcode: 0, data: "done" });
+});
+
+Deno.test("createHttpHandler() aborts context.signal when the client goes away, even when the action reads it only after a wait (§3.1) [loopback]", async () => {
+  const { router, release, listening, aborted } = waiting("after a wait");
+  await using server = serve(createHttpHandler(router));
+  const client = new AbortController();
+  const answer = fetch(server.url, { ...WAIT, signal: client.signal }).then(
+    (response) => response.body?.cancel(),
+    () => {},
+  );
+  // The handler reads the signal a timer after it started; then the client goes.
+  await within(listening, "the action to read its signal");
+  client.abort();
+  await within(aborted, "the action's signal to abort");
+  release.resolve();
+  await answer;
+});
