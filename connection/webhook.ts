@@ -208,7 +208,7 @@ export function createWebhookEmitter(
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
         await ledger.deliver(item);
-      } catch (error) { // post handles every expected failure; this keeps the loop alive
+      } catch (error) { // deliver handles every expected failure; this keeps the loop alive
         counts.failed++;
         log.error("Webhook {url}: unexpected error for event {id}: {error}", {
           url: shownUrl,
