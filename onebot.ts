@@ -41,8 +41,12 @@ import { createHttpHandler, type RequestHandler } from "./connection/http.ts";
 import { createFanOut, type FanOut } from "./connection/fan_out.ts";
 import { checkTap, type FrameTap } from "./connection/frame.ts";
 import type { EventSink, Greeting } from "./connection/types.ts";
-import { createWebhookEmitter } from "./connection/webhook.ts";
-import { createWebSocketHandler, isWebSocketUpgrade } from "./connection/websocket.ts";
+import { createWebhookEmitter, type WebhookEmitter } from "./connection/webhook.ts";
+import {
+  createWebSocketHandler,
+  isWebSocketUpgrade,
+  type WebSocketHandler,
+} from "./connection/websocket.ts";
 import {
   connectReverseWebSocket,
   type ReverseWebSocketOptions,
@@ -640,45 +644,14 @@ export function createOneBot<
   );
   const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
 
-  const handleHttp = http === false ? notFound : createHttpHandler(router, {
-    accessToken: http.accessToken ?? accessToken,
-    ...originsOption(http.allowedOrigins ?? options.allowedOrigins),
-    ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
-    ...tapOption,
-  });
-  const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
-    ...options.websocket,
-    accessToken: options.websocket?.accessToken ?? accessToken,
-    ...originsOption(options.websocket?.allowedOrigins ?? options.allowedOrigins),
-    greeting,
-    ...tapOption,
-  });
   const currentStatus = () => meta(statusUpdateEvent(status()));
-  const webhooks = (options.httpWebhook ?? []).map(({ statusOnRecovery = true, ...webhook }) => {
-    if (typeof statusOnRecovery !== "boolean") {
-      throw new TypeError(
-        `Cannot create OneBot: httpWebhook statusOnRecovery must be a boolean: current value is ${statusOnRecovery}`,
-      );
-    }
-    return createWebhookEmitter(router, {
-      ...webhook,
-      impl,
-      accessToken: webhook.accessToken ?? accessToken,
-      ...(statusOnRecovery ? { statusUpdate: currentStatus } : {}),
-      ...tapOption,
-    });
-  });
-  const reverse = connectAll(
-    (options.websocketReverse ?? []).map((target) => ({
-      ...target,
-      impl,
-      accessToken: target.accessToken ?? accessToken,
-      greeting,
-      ...tapOption,
-    })),
-    router,
+  const { handleHttp, websocket, webhooks, reverse } = createConnections(options, router, {
+    accessToken,
+    greeting,
+    currentStatus,
+    tapOption,
     log,
-  );
+  });
   const sinks: EventSink[] = [...(websocket ? [websocket] : []), ...webhooks, ...reverse];
   // Every event reaches every sink through this one fan-out, each sink in isolation. The
   // names are for its logs: a kind, and a URL without its query or credentials (no token).
@@ -759,6 +732,76 @@ export function createOneBot<
     },
   };
   return onebot;
+}
+
+/** What `createOneBot` hands each of its connections: the shared token, greeting and tap. */
+interface ConnectionShared {
+  accessToken: string;
+  greeting: Greeting;
+  /** The current status as a meta event: a webhook's status_update on recovery. */
+  currentStatus: () => Event;
+  tapOption: { tap?: FrameTap };
+  log: Log;
+}
+
+/**
+ * The connections of a OneBot: the HTTP handler, the WebSocket handler, the
+ * webhook emitters and the reverse WebSockets (§6), in that order of creation.
+ */
+function createConnections(
+  options: Pick<
+    OneBotOptions,
+    "impl" | "http" | "websocket" | "httpWebhook" | "websocketReverse" | "allowedOrigins"
+  >,
+  router: ActionRouter,
+  { accessToken, greeting, currentStatus, tapOption, log }: ConnectionShared,
+): {
+  handleHttp: RequestHandler;
+  websocket: WebSocketHandler | undefined;
+  webhooks: WebhookEmitter[];
+  reverse: EventSink[];
+} {
+  const { impl } = options;
+  const http = options.http ?? {};
+  const handleHttp = http === false ? notFound : createHttpHandler(router, {
+    accessToken: http.accessToken ?? accessToken,
+    ...originsOption(http.allowedOrigins ?? options.allowedOrigins),
+    ...(http.maxBodySize === undefined ? {} : { maxBodySize: http.maxBodySize }),
+    ...tapOption,
+  });
+  const websocket = options.websocket === false ? undefined : createWebSocketHandler(router, {
+    ...options.websocket,
+    accessToken: options.websocket?.accessToken ?? accessToken,
+    ...originsOption(options.websocket?.allowedOrigins ?? options.allowedOrigins),
+    greeting,
+    ...tapOption,
+  });
+  const webhooks = (options.httpWebhook ?? []).map(({ statusOnRecovery = true, ...webhook }) => {
+    if (typeof statusOnRecovery !== "boolean") {
+      throw new TypeError(
+        `Cannot create OneBot: httpWebhook statusOnRecovery must be a boolean: current value is ${statusOnRecovery}`,
+      );
+    }
+    return createWebhookEmitter(router, {
+      ...webhook,
+      impl,
+      accessToken: webhook.accessToken ?? accessToken,
+      ...(statusOnRecovery ? { statusUpdate: currentStatus } : {}),
+      ...tapOption,
+    });
+  });
+  const reverse = connectAll(
+    (options.websocketReverse ?? []).map((target) => ({
+      ...target,
+      impl,
+      accessToken: target.accessToken ?? accessToken,
+      greeting,
+      ...tapOption,
+    })),
+    router,
+    log,
+  );
+  return { handleHttp, websocket, webhooks, reverse };
 }
 
 /** Runs a cleanup of `OneBot.defer`: awaited, never throwing (a failure is logged). */

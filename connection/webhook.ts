@@ -5,7 +5,7 @@
  * @module
  */
 
-import { logger } from "../_log.ts";
+import { type Log, logger } from "../_log.ts";
 import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import { type EncodedEvent, encodeOnce, MEDIA_TYPE } from "./codec.ts";
@@ -14,10 +14,10 @@ import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink } from "./types.ts";
 import { checkInteger } from "../_check.ts";
 import { raceTimeout, TIMED_OUT } from "../_time.ts";
-import { createBoundedQueue } from "../_queue.ts";
+import { type BoundedQueue, createBoundedQueue } from "../_queue.ts";
 import { checkPushTarget, USER_AGENT } from "./_push_target.ts";
 import { describeError, type PostContext, postEvent, runReply } from "./_webhook_post.ts";
-import { createOutageLog } from "./_outage_log.ts";
+import { createOutageLog, type OutageLog } from "./_outage_log.ts";
 import { FAILURE_REPORT_INTERVAL } from "./_failure_log.ts";
 
 /**
@@ -165,34 +165,17 @@ export function createWebhookEmitter(
   options: WebhookOptions,
 ): WebhookEmitter {
   const where = "create webhook emitter";
+  const target = checkPushTarget(where, options, ["http:", "https:"]);
   const {
     impl,
-    timeout = 5000,
-    maxBacklog = 1000,
-    maxReplySize = 16 * 1024 * 1024,
-    drainTimeout = 5000,
-    heartbeat = true,
-    userAgent = USER_AGENT,
-  } = options;
-  const target = checkPushTarget(where, options, ["http:", "https:"]);
-  if (typeof impl !== "string" || impl === "") {
-    throw new TypeError(
-      `Cannot ${where}: impl must be a non-empty string: current value is ${impl}`,
-    );
-  }
-  if (typeof heartbeat !== "boolean") {
-    throw new TypeError(`Cannot ${where}: heartbeat must be a boolean`);
-  }
-  const { statusUpdate } = options;
-  if (statusUpdate !== undefined && typeof statusUpdate !== "function") {
-    throw new TypeError(
-      `Cannot ${where}: statusUpdate must be a function: current value is ${typeof statusUpdate}`,
-    );
-  }
-  checkInteger(where, "timeout", timeout, 0);
-  checkInteger(where, "maxBacklog", maxBacklog, 0);
-  checkInteger(where, "maxReplySize", maxReplySize, 1);
-  checkInteger(where, "drainTimeout", drainTimeout, 0);
+    timeout,
+    maxBacklog,
+    maxReplySize,
+    drainTimeout,
+    heartbeat,
+    userAgent,
+    statusUpdate,
+  } = checkWebhookOptions(where, options);
   const headers = postHeaders(where, impl, userAgent, target.authorization);
   const { url, shown: shownUrl, peer } = target;
   const log = logger("webhook");
@@ -201,13 +184,9 @@ export function createWebhookEmitter(
 
   // Each event with its JSON text, made when first posted unless another sink made it already.
   const queue = createBoundedQueue<EncodedEvent>(maxBacklog);
-  const counts = { delivered: 0, failed: 0, dropped: 0 };
+  const counts: DeliveryCounts = { delivered: 0, failed: 0, dropped: 0 };
   let draining: Promise<void> | undefined;
   let closed = false;
-  /** A post failed and no `meta.status_update` was delivered since (`statusUpdate`). */
-  let statusOwed = false;
-  /** When a `meta.status_update` was last posted, by `performance.now()`. */
-  let statusTriedAt = -Infinity;
   const abort = new AbortController();
   const context: PostContext = {
     url,
@@ -221,6 +200,158 @@ export function createWebhookEmitter(
     maxReplySize,
     signal: abort.signal,
   };
+  const ledger = createDeliveryLedger(context, counts, outage, statusUpdate);
+
+  /** The one delivery loop; `draining` is set while it runs. */
+  async function drain(): Promise<void> {
+    await Promise.resolve(); // `draining` is assigned before the loop can finish
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      try {
+        await ledger.deliver(item);
+      } catch (error) { // deliver handles every expected failure; this keeps the loop alive
+        counts.failed++;
+        log.error("Webhook {url}: unexpected error for event {id}: {error}", {
+          url: shownUrl,
+          id: item.event.id,
+          error: describeError(error),
+        });
+      }
+      if (abort.signal.aborted) break;
+    }
+    draining = undefined;
+  }
+
+  const webhook: WebhookEmitter & EncodingSink = {
+    emit(event) {
+      webhook[EMIT_ENCODED](encodeOnce(event, log));
+    },
+    [EMIT_ENCODED](item) {
+      const { event } = item;
+      if (closed) {
+        counts.dropped++;
+        log.warn("Webhook {url}: event {id} emitted after dispose was dropped", {
+          url: shownUrl,
+          id: event.id,
+        });
+        return;
+      }
+      if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
+      const oldest = queue.push(item);
+      if (oldest !== undefined) {
+        counts.dropped++;
+        log.warn(
+          "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
+          { url: shownUrl, maxBacklog, id: oldest.event.id },
+        );
+      }
+      draining ??= drain();
+    },
+    get delivered() {
+      return counts.delivered;
+    },
+    get failed() {
+      return counts.failed;
+    },
+    get dropped() {
+      return counts.dropped;
+    },
+    async [Symbol.asyncDispose]() {
+      closed = true;
+      await drained(draining, { queue, counts, drainTimeout, abort, log, shownUrl });
+      outage[Symbol.dispose]();
+    },
+  };
+  return webhook;
+}
+
+/** The options `checkWebhookOptions` fills in. */
+type CheckedOption =
+  | "impl"
+  | "timeout"
+  | "maxBacklog"
+  | "maxReplySize"
+  | "drainTimeout"
+  | "heartbeat"
+  | "userAgent";
+
+/** The options of `createWebhookEmitter` but its target, checked, with their defaults. */
+function checkWebhookOptions(
+  where: string,
+  options: WebhookOptions,
+): Required<Pick<WebhookOptions, CheckedOption>> & {
+  statusUpdate: WebhookOptions["statusUpdate"] | undefined;
+} {
+  const {
+    impl,
+    timeout = 5000,
+    maxBacklog = 1000,
+    maxReplySize = 16 * 1024 * 1024,
+    drainTimeout = 5000,
+    heartbeat = true,
+    userAgent = USER_AGENT,
+    statusUpdate,
+  } = options;
+  if (typeof impl !== "string" || impl === "") {
+    throw new TypeError(
+      `Cannot ${where}: impl must be a non-empty string: current value is ${impl}`,
+    );
+  }
+  if (typeof heartbeat !== "boolean") {
+    throw new TypeError(`Cannot ${where}: heartbeat must be a boolean`);
+  }
+  if (statusUpdate !== undefined && typeof statusUpdate !== "function") {
+    throw new TypeError(
+      `Cannot ${where}: statusUpdate must be a function: current value is ${typeof statusUpdate}`,
+    );
+  }
+  checkInteger(where, "timeout", timeout, 0);
+  checkInteger(where, "maxBacklog", maxBacklog, 0);
+  checkInteger(where, "maxReplySize", maxReplySize, 1);
+  checkInteger(where, "drainTimeout", drainTimeout, 0);
+  return {
+    impl,
+    timeout,
+    maxBacklog,
+    maxReplySize,
+    drainTimeout,
+    heartbeat,
+    userAgent,
+    statusUpdate,
+  };
+}
+
+/** A webhook's counts of how its posts ended. */
+interface DeliveryCounts {
+  delivered: number;
+  failed: number;
+  dropped: number;
+}
+
+/** Posts the events of a webhook's queue, one at a time, and keeps the books. */
+interface DeliveryLedger {
+  /**
+   * Posts one queued event and the `meta.status_update` it owes around it;
+   * counts, logs and taps how each post ended.
+   */
+  deliver(item: EncodedEvent): Promise<void>;
+}
+
+/**
+ * The outcome bookkeeping of a webhook: the counts, the outage log, the
+ * delivery taps, and the `meta.status_update` owed since a failed post
+ * (`statusUpdate`).
+ */
+function createDeliveryLedger(
+  context: PostContext,
+  counts: DeliveryCounts,
+  outage: OutageLog,
+  statusUpdate: (() => Event) | undefined,
+): DeliveryLedger {
+  const { log, shownUrl, peer, tap } = context;
+  /** A post failed and no `meta.status_update` was delivered since (`statusUpdate`). */
+  let statusOwed = false;
+  /** When a `meta.status_update` was last posted, by `performance.now()`. */
+  let statusTriedAt = -Infinity;
 
   /**
    * Posts one event, then counts, logs and taps how it ended, and runs a 200
@@ -273,92 +404,49 @@ export function createWebhookEmitter(
     await post(encodeOnce(event, log));
   }
 
-  /** The one delivery loop; `draining` is set while it runs. */
-  async function drain(): Promise<void> {
-    await Promise.resolve(); // `draining` is assigned before the loop can finish
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      try {
-        // While the receiver is down, the owed status costs one more post a minute, not one per event.
-        const statusDue = performance.now() - statusTriedAt >= FAILURE_REPORT_INTERVAL;
-        if (statusOwed && statusDue && !isStatusUpdate(item.event)) await postStatus();
-        // Once it is back, it gets the status right after its first delivery.
-        if (await post(item) && statusOwed && !abort.signal.aborted) await postStatus();
-      } catch (error) { // post handles every expected failure; this keeps the loop alive
-        counts.failed++;
-        log.error("Webhook {url}: unexpected error for event {id}: {error}", {
-          url: shownUrl,
-          id: item.event.id,
-          error: describeError(error),
-        });
-      }
-      if (abort.signal.aborted) break;
-    }
-    draining = undefined;
-  }
-
-  const webhook: WebhookEmitter & EncodingSink = {
-    emit(event) {
-      webhook[EMIT_ENCODED](encodeOnce(event, log));
-    },
-    [EMIT_ENCODED](item) {
-      const { event } = item;
-      if (closed) {
-        counts.dropped++;
-        log.warn("Webhook {url}: event {id} emitted after dispose was dropped", {
-          url: shownUrl,
-          id: event.id,
-        });
-        return;
-      }
-      if (!heartbeat && event.type === "meta" && event.detail_type === "heartbeat") return;
-      const oldest = queue.push(item);
-      if (oldest !== undefined) {
-        counts.dropped++;
-        log.warn(
-          "Webhook {url} backlog is full ({maxBacklog}): dropped the oldest event {id}",
-          { url: shownUrl, maxBacklog, id: oldest.event.id },
-        );
-      }
-      draining ??= drain();
-    },
-    get delivered() {
-      return counts.delivered;
-    },
-    get failed() {
-      return counts.failed;
-    },
-    get dropped() {
-      return counts.dropped;
-    },
-    async [Symbol.asyncDispose]() {
-      closed = true;
-      await drained();
-      outage[Symbol.dispose]();
+  return {
+    async deliver(item) {
+      // While the receiver is down, the owed status costs one more post a minute, not one per event.
+      const statusDue = performance.now() - statusTriedAt >= FAILURE_REPORT_INTERVAL;
+      if (statusOwed && statusDue && !isStatusUpdate(item.event)) await postStatus();
+      // Once it is back, it gets the status right after its first delivery.
+      if (await post(item) && statusOwed && !context.signal.aborted) await postStatus();
     },
   };
-
-  /** Waits for the queue to empty, up to `drainTimeout`; then drops what is left. */
-  async function drained(): Promise<void> {
-    if (draining === undefined) return;
-    if (await raceTimeout(draining, drainTimeout) !== TIMED_OUT) return;
-    const left = queue.take(0).length;
-    counts.dropped += left;
-    log.warn(
-      "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
-      { url: shownUrl, left, drainTimeout },
-    );
-    abort.abort();
-    if (await raceTimeout(draining, ABORT_TIMEOUT) === TIMED_OUT) {
-      log.warn(
-        "Webhook {url}: an action of a webhook reply did not stop within {timeout} ms of " +
-          "dispose's abort; left running",
-        { url: shownUrl, timeout: ABORT_TIMEOUT },
-      );
-    }
-  }
-  return webhook;
 }
 
+/** What a webhook's dispose needs to wait for its queue. */
+interface DrainState {
+  queue: BoundedQueue<EncodedEvent>;
+  counts: DeliveryCounts;
+  drainTimeout: number;
+  abort: AbortController;
+  log: Log;
+  shownUrl: string;
+}
+
+/** Waits for the queue to empty, up to `drainTimeout`; then drops what is left. */
+async function drained(
+  draining: Promise<void> | undefined,
+  { queue, counts, drainTimeout, abort, log, shownUrl }: DrainState,
+): Promise<void> {
+  if (draining === undefined) return;
+  if (await raceTimeout(draining, drainTimeout) !== TIMED_OUT) return;
+  const left = queue.take(0).length;
+  counts.dropped += left;
+  log.warn(
+    "Webhook {url}: {left} event(s) not delivered within {drainTimeout} ms of dispose",
+    { url: shownUrl, left, drainTimeout },
+  );
+  abort.abort();
+  if (await raceTimeout(draining, ABORT_TIMEOUT) === TIMED_OUT) {
+    log.warn(
+      "Webhook {url}: an action of a webhook reply did not stop within {timeout} ms of " +
+        "dispose's abort; left running",
+      { url: shownUrl, timeout: ABORT_TIMEOUT },
+    );
+  }
+}
 /** The headers of every post, built once: an invalid impl or User-Agent fails here. */
 function postHeaders(
   where: string,

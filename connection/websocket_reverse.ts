@@ -9,7 +9,14 @@ import type { ActionRouter } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import { type FrameTap, guardTap } from "./frame.ts";
 import type { EventSink, Greeting } from "./types.ts";
-import { checkLimits, CLOSE_TIMEOUT, greetingOf, type Session, startSession } from "./_socket.ts";
+import {
+  checkLimits,
+  CLOSE_TIMEOUT,
+  greetingOf,
+  type Session,
+  type SocketLimits,
+  startSession,
+} from "./_socket.ts";
 import { type EncodedEvent, encodeOnce } from "./codec.ts";
 import { EMIT_ENCODED, type EncodingSink } from "./fan_out.ts";
 import { checkInteger } from "../_check.ts";
@@ -153,15 +160,12 @@ export function connectReverseWebSocket(
   options: ReverseWebSocketOptions,
 ): EventSink {
   const where = "connect reverse WebSocket";
-  const { greeting, reconnectInterval = 5000, handshakeTimeout = 10_000, maxBacklog = 1000 } =
-    options;
-  const { url, headers, protocols, shown: logUrl, peer } = checkHandshake(where, options);
-  checkInteger(where, "reconnectInterval", reconnectInterval, 1);
-  checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
-  checkInteger(where, "maxBacklog", maxBacklog, 0);
-  const limits = checkLimits(where, options);
+  const target = checkHandshake(where, options);
+  const { shown: logUrl, peer } = target;
+  const { reconnectInterval, handshakeTimeout, maxBacklog, limits } = checkTimings(where, options);
   const log = logger("websocket_reverse");
   const tap = guardTap(where, options.tap, log, "websocket_reverse");
+  const shared = { router, greeting: options.greeting, limits, log, tap, peer };
   const outage = createOutageLog({ log, label: "Reverse WebSocket {url}", url: logUrl });
 
   let socket: WebSocket | undefined;
@@ -182,18 +186,8 @@ export function connectReverseWebSocket(
   function connect(): void {
     timer = undefined;
     if (disposed || socket !== undefined) return;
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(url, { protocols, headers });
-    } catch (error) {
-      outage.failed("Reverse WebSocket {url}: cannot open: {error}; retrying in {interval} ms", {
-        error,
-        interval: reconnectInterval,
-      });
-      scheduleConnect();
-      return;
-    }
-    ws.binaryType = "arraybuffer";
+    const ws = openSocket(target, outage, reconnectInterval);
+    if (ws === undefined) return scheduleConnect();
     socket = ws;
     const closed = Promise.withResolvers<void>();
     socketClosed = closed.promise;
@@ -213,30 +207,14 @@ export function connectReverseWebSocket(
         url: logUrl,
         protocol,
       });
-      upTimer = setTimeout(() => {
+      upTimer = startUpTimer(upTime, outage, protocol, () => {
         up = true;
-        const after = "Reverse WebSocket connected to {url}, after {failures} failed attempt(s)";
-        outage.succeeded(after, { protocol });
-      }, upTime);
-      // WSR-06: the greeting goes first, made now; then what waited.
-      const current = startSession(ws, {
-        router,
-        connection: "websocket_reverse",
-        greeting: greetingOf(greeting, log),
-        limits,
-        slowCode: 4008,
-        log,
-        tap,
-        peer,
       });
+      // WSR-06: the greeting goes first, made now; then what waited.
+      const current = startReverseSession(ws, shared);
       session = current;
-      if (dropped > 0) {
-        log.warn("Dropped {dropped} events while disconnected from {url}", {
-          dropped,
-          url: logUrl,
-        });
-        dropped = 0;
-      }
+      reportDropped(log, dropped, logUrl);
+      dropped = 0;
       sendBacklog(current, backlog);
     });
     ws.addEventListener("error", (event) => {
@@ -269,17 +247,8 @@ export function connectReverseWebSocket(
     emit(event) {
       sink[EMIT_ENCODED](encodeOnce(event, log));
     },
-    [EMIT_ENCODED]({ event, json }: EncodedEvent) {
-      if (disposed) return;
-      if (session !== undefined) {
-        const text = json();
-        // An event that cannot be encoded is dropped (logged), not kept for later.
-        if (text === undefined) return;
-        // An event the socket does not take (closing, too slow) waits for the next one.
-        if (session.sendEncoded(text, event)) return;
-      }
-      if (event.type === "meta") return;
-      if (backlog.push(event) !== undefined) dropped++;
+    [EMIT_ENCODED](item: EncodedEvent) {
+      if (!disposed && sendOrKeep(session, item, backlog)) dropped++;
     },
     async [Symbol.asyncDispose]() {
       if (disposed) return;
@@ -301,6 +270,82 @@ export function connectReverseWebSocket(
   return sink;
 }
 
+/** The reconnection timings, the backlog's size and the socket limits, checked once. */
+function checkTimings(
+  where: string,
+  options: ReverseWebSocketOptions,
+): {
+  reconnectInterval: number;
+  handshakeTimeout: number;
+  maxBacklog: number;
+  limits: SocketLimits;
+} {
+  const { reconnectInterval = 5000, handshakeTimeout = 10_000, maxBacklog = 1000 } = options;
+  checkInteger(where, "reconnectInterval", reconnectInterval, 1);
+  checkInteger(where, "handshakeTimeout", handshakeTimeout, 1);
+  checkInteger(where, "maxBacklog", maxBacklog, 0);
+  const limits = checkLimits(where, options);
+  return { reconnectInterval, handshakeTimeout, maxBacklog, limits };
+}
+
+/** Opens the socket of one attempt; `undefined` (logged) when the constructor throws. */
+function openSocket(
+  { url, protocols, headers }: {
+    url: string;
+    protocols: string[];
+    headers: Record<string, string>;
+  },
+  outage: OutageLog,
+  interval: number,
+): WebSocket | undefined {
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(url, { protocols, headers });
+  } catch (error) {
+    outage.failed("Reverse WebSocket {url}: cannot open: {error}; retrying in {interval} ms", {
+      error,
+      interval,
+    });
+    return undefined;
+  }
+  ws.binaryType = "arraybuffer";
+  return ws;
+}
+
+/** What every session of a reverse WebSocket shares; its greeting is made at each open. */
+interface ReverseSessionOptions {
+  router: ActionRouter;
+  greeting: Greeting | undefined;
+  limits: SocketLimits;
+  log: Log;
+  tap: FrameTap | undefined;
+  peer: string;
+}
+
+/** The session of a connection that just opened, its greeting made now. */
+function startReverseSession(
+  ws: WebSocket,
+  { router, greeting, limits, log, tap, peer }: ReverseSessionOptions,
+): Session {
+  return startSession(ws, {
+    router,
+    connection: "websocket_reverse",
+    greeting: greetingOf(greeting, log),
+    limits,
+    slowCode: 4008,
+    log,
+    tap,
+    peer,
+  });
+}
+
+/** Says how many events the backlog dropped while disconnected, if any. */
+function reportDropped(log: Log, dropped: number, url: string): void {
+  if (dropped > 0) {
+    log.warn("Dropped {dropped} events while disconnected from {url}", { dropped, url });
+  }
+}
+
 /**
  * Closes `ws` unless it opens within `timeout` ms: Deno's WebSocket has no
  * handshake timeout, and a peer that accepts TCP and never answers would
@@ -315,6 +360,44 @@ function abandonAfter(
     onAbandon();
     ws.close();
   }, timeout);
+}
+
+/**
+ * Counts the open connection as up once it has stayed open `upTime` ms: an
+ * outage ends then, and says so.
+ */
+function startUpTimer(
+  upTime: number,
+  outage: OutageLog,
+  protocol: string,
+  onUp: () => void,
+): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    onUp();
+    const after = "Reverse WebSocket connected to {url}, after {failures} failed attempt(s)";
+    outage.succeeded(after, { protocol });
+  }, upTime);
+}
+
+/**
+ * Sends an event over the open session, or keeps it in the backlog for the
+ * next connection (never a meta event); whether the backlog dropped its
+ * oldest event to make room.
+ */
+function sendOrKeep(
+  session: Session | undefined,
+  { event, json }: EncodedEvent,
+  backlog: BoundedQueue<Event>,
+): boolean {
+  if (session !== undefined) {
+    const text = json();
+    // An event that cannot be encoded is dropped (logged), not kept for later.
+    if (text === undefined) return false;
+    // An event the socket does not take (closing, too slow) waits for the next one.
+    if (session.sendEncoded(text, event)) return false;
+  }
+  if (event.type === "meta") return false;
+  return backlog.push(event) !== undefined;
 }
 
 /** Sends what waited, oldest first; once the socket takes no more, the rest waits for the next. */
