@@ -228,51 +228,11 @@ export function parseOneBotConfig<K extends string = never>(
 
   const websocketReverse: OneBotReverseWebSocketOptions[] = [];
   list(root, "websocket_rev", problems).forEach((entry, i) => {
-    const path = `websocket_rev[${i}]`;
-    const url = urlOf(entry, path, problems, ["ws:", "wss:"]);
-    const options: OneBotReverseWebSocketOptions = { url: url ?? "" };
-    const token = text(entry, "access_token", path, problems, "");
-    if (token) options.accessToken = token;
-    const interval = integer(entry, "reconnect_interval", path, problems, {
-      min: 1,
-      unit: "milliseconds",
-    });
-    if (interval !== undefined) {
-      options.reconnectInterval = interval;
-      if (interval < 100) {
-        warnings.push(
-          `${path}.reconnect_interval is ${interval} ms: intervals are in milliseconds`,
-        );
-      }
-    }
-    // Not in the spec's sample config: libob's handshake timeout (WSR-05), same unit.
-    const handshake = integer(entry, "handshake_timeout", path, problems, {
-      min: 1,
-      unit: "milliseconds",
-    });
-    if (handshake !== undefined) options.handshakeTimeout = handshake;
-    if (url !== undefined) websocketReverse.push(options);
+    const options = parseReverse(entry, `websocket_rev[${i}]`, problems, warnings);
+    if (options !== undefined) websocketReverse.push(options);
   });
 
-  let heartbeat: { interval: number } | false = false;
-  if (root.heartbeat !== undefined) {
-    const entry = record(root.heartbeat, "heartbeat", problems) ?? {};
-    const enabled = bool(entry, "enabled", "heartbeat", problems) ?? true;
-    const interval = integer(entry, "interval", "heartbeat", problems, {
-      min: 1,
-      unit: "milliseconds",
-    });
-    if (enabled) {
-      if (interval === undefined) {
-        if (!("interval" in entry)) problems.push("heartbeat.interval is required when enabled");
-      } else {
-        heartbeat = { interval };
-        if (interval < 100) {
-          warnings.push(`heartbeat.interval is ${interval} ms: intervals are in milliseconds`);
-        }
-      }
-    }
-  }
+  const heartbeat = parseHeartbeat(root, problems, warnings);
 
   if (problems.length > 0) {
     throw new TypeError(`Cannot read OneBot configuration:\n  ${problems.join("\n  ")}`);
@@ -283,6 +243,60 @@ export function parseOneBotConfig<K extends string = never>(
     warnings,
     extra: extra as { readonly [P in K]: unknown },
   };
+}
+
+/** One `websocket_rev` entry; `undefined` (a problem noted) without a usable URL. */
+function parseReverse(
+  entry: Json,
+  path: string,
+  problems: string[],
+  warnings: string[],
+): OneBotReverseWebSocketOptions | undefined {
+  const url = urlOf(entry, path, problems, ["ws:", "wss:"]);
+  const options: OneBotReverseWebSocketOptions = { url: url ?? "" };
+  const token = text(entry, "access_token", path, problems, "");
+  if (token) options.accessToken = token;
+  const interval = integer(entry, "reconnect_interval", path, problems, {
+    min: 1,
+    unit: "milliseconds",
+  });
+  if (interval !== undefined) {
+    options.reconnectInterval = interval;
+    if (interval < 100) {
+      warnings.push(`${path}.reconnect_interval is ${interval} ms: intervals are in milliseconds`);
+    }
+  }
+  // Not in the spec's sample config: libob's handshake timeout (WSR-05), same unit.
+  const handshake = integer(entry, "handshake_timeout", path, problems, {
+    min: 1,
+    unit: "milliseconds",
+  });
+  if (handshake !== undefined) options.handshakeTimeout = handshake;
+  return url === undefined ? undefined : options;
+}
+
+/** The `heartbeat` section: `false` when absent or disabled. */
+function parseHeartbeat(
+  root: Json,
+  problems: string[],
+  warnings: string[],
+): { interval: number } | false {
+  if (root.heartbeat === undefined) return false;
+  const entry = record(root.heartbeat, "heartbeat", problems) ?? {};
+  const enabled = bool(entry, "enabled", "heartbeat", problems) ?? true;
+  const interval = integer(entry, "interval", "heartbeat", problems, {
+    min: 1,
+    unit: "milliseconds",
+  });
+  if (!enabled) return false;
+  if (interval === undefined) {
+    if (!("interval" in entry)) problems.push("heartbeat.interval is required when enabled");
+    return false;
+  }
+  if (interval < 100) {
+    warnings.push(`heartbeat.interval is ${interval} ms: intervals are in milliseconds`);
+  }
+  return { interval };
 }
 
 /** The `extra` option: distinct names, none of them a OneBot section. */
