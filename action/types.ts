@@ -156,8 +156,9 @@ export interface ActionContext {
   self: BotSelf | undefined;
   /**
    * Aborted when the request's answer is no longer wanted: over HTTP, when
-   * the client goes away before it (a long poll then ends at once). Absent
-   * where the transport gives none. Over HTTP it is made on first read, and
+   * the client goes away before it (a long poll then ends at once); for the
+   * actions of a webhook reply, when the webhook is disposed and its
+   * `drainTimeout` has run out. Absent where the transport gives none. Over HTTP it is made on first read, and
    * reading it is what marks an action as one that may wait: its answer is
    * sent in a streamed body, which the server cancels when the client goes.
    * An action that never reads it is answered with a plain body. There the
