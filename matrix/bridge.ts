@@ -112,20 +112,7 @@ export function createMatrixBridge(options: MatrixBridgeOptions): MatrixBridge {
     },
     actions: matrixActions(client),
     mapError: mapMatrixError,
-    segments: {
-      types: [
-        "text",
-        "mention",
-        "mention_all",
-        "image",
-        "voice",
-        "audio",
-        "video",
-        "file",
-        "location",
-        "reply",
-      ],
-    },
+    // segments: the default, the ten standard types: Matrix carries each of them.
     ...options.connections,
   });
   const sync = startSync({
