@@ -142,9 +142,10 @@ export function createHttpHandler(
     const response = router(value, context);
     if (context[ABORT] === undefined) {
       // Not read yet: the first of the answer and a later read of the signal decides.
-      const first = await new Promise<ActionResponse | undefined>((resolve) => {
+      const first = await new Promise<ActionResponse | undefined>((resolve, reject) => {
         context[ON_READ] = () => resolve(undefined);
-        response.then(resolve);
+        // A hand-written router that rejects fails this request, as an awaited one would.
+        response.then(resolve, reject);
       });
       if (first !== undefined) return first;
     }

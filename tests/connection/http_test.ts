@@ -791,3 +791,13 @@ Deno.test("createHttpHandler() aborts context.signal when the client goes away, 
   release.resolve();
   await answer;
 });
+
+Deno.test("createHttpHandler() with a hand-written router that rejects fails that request only, with no unhandled rejection (design §7)", async () => {
+  const handler = createHttpHandler(() => Promise.reject(new Error("broken router")));
+  const request = new Request("http://localhost/", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ action: "get_version", params: {} }),
+  });
+  await expect(handler(request)).rejects.toThrow("broken router");
+});
