@@ -68,7 +68,7 @@ export function createDeliveryLedger(
     } else if (outcome.kind === "failed") {
       counts.failed++;
       statusOwed = statusUpdate !== undefined;
-      outage.failed(outcome.message, { ...outcome.properties, url: shownUrl, id: event.id });
+      outage.failed(outcome.message, { ...outcome.properties, id: event.id }); // the outage log adds the url
       const { status, error } = outcome.properties;
       tapDelivery(event, typeof status === "number" ? { status } : { error: String(error) });
     } else {
@@ -149,6 +149,7 @@ export async function drained(
     );
   }
 }
+
 /** The headers of every post, built once: an invalid impl or User-Agent fails here. */
 export function postHeaders(
   where: string,
@@ -171,6 +172,7 @@ export function postHeaders(
   return headers;
 }
 
+/** Whether an event is a `meta.status_update`. */
 export function isStatusUpdate(event: Event): boolean {
   return event.type === "meta" && event.detail_type === "status_update";
 }
