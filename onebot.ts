@@ -642,9 +642,8 @@ export function createOneBot<
     oneBotRouter(options, { version, registry, latestEvents }),
     { nonStringEcho, nullParams },
   );
-  const greeting: Greeting = () => [meta(connectEvent(version)), meta(statusUpdateEvent(status()))];
-
   const currentStatus = () => meta(statusUpdateEvent(status()));
+  const greeting: Greeting = () => [meta(connectEvent(version)), currentStatus()];
   const { handleHttp, websocket, webhooks, reverse } = createConnections(options, router, {
     accessToken,
     greeting,
@@ -674,7 +673,7 @@ export function createOneBot<
     : startHeartbeat((event) => push(meta(event)), heartbeat.interval);
 
   function statusChanged(changed: boolean): void {
-    if (changed) push(meta(statusUpdateEvent(status())));
+    if (changed) push(currentStatus());
   }
 
   let disposal: Promise<void> | undefined;
