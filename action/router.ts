@@ -200,7 +200,25 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     return undefined;
   }
 
-  async function run(request: unknown, connection: RequestContext): Promise<ActionResult<unknown>> {
+  /** The handler's value as a result: 20001 when it is not one. */
+  function checked(result: unknown, action: string): ActionResult<unknown> {
+    if (isActionResult(result)) return result;
+    log.error("Handler for {action} returned a value that is not an action result", {
+      action,
+      result,
+    });
+    return failed(RETCODE.BAD_HANDLER, `the handler for ${clip(action)} returned no result`);
+  }
+
+  /**
+   * The request's result. A synchronous validator and handler give it
+   * synchronously: on every request, each promise turn saved counts. Never
+   * rejects; throws only when the caller's `bots()` does.
+   */
+  function run(
+    request: unknown,
+    connection: RequestContext,
+  ): ActionResult<unknown> | Promise<ActionResult<unknown>> {
     const parsed = parseActionRequest(request);
     if (isFailure(parsed)) return parsed;
     const { action } = parsed;
@@ -214,39 +232,46 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
       // Validators and handlers recurse; a bounded depth keeps hostile input from their stacks.
       return failed(RETCODE.BAD_REQUEST, `params are nested deeper than ${maxDepth} levels`);
     }
-    let params: unknown = parsed.params;
     const validate = Object.hasOwn(validators, action) ? validators[action] : undefined;
     const context = actionContext(connection, self);
+    const fail = (error: unknown) => failureOf(error, action);
+    const call = (params: unknown) => {
+      const result = handler(params, context);
+      return isThenable(result)
+        ? Promise.resolve(result).then((value) => checked(value, action), fail)
+        : checked(result, action);
+    };
     try {
-      if (validate !== undefined) {
-        params = validate(parsed.params);
-        // A Standard Schema may validate asynchronously (see schemaValidator).
-        if (params instanceof Promise) params = await params;
-        if (isFailure(params)) return params;
+      const params = validate === undefined ? parsed.params : validate(parsed.params);
+      // A Standard Schema may validate asynchronously (see schemaValidator).
+      if (params instanceof Promise) {
+        return params.then((valid) => isFailure(valid) ? valid : call(valid)).catch(fail);
       }
-      const result: unknown = await handler(params, context);
-      if (isActionResult(result)) return result;
-      log.error("Handler for {action} returned a value that is not an action result", {
-        action,
-        result,
-      });
-      return failed(RETCODE.BAD_HANDLER, `the handler for ${clip(action)} returned no result`);
+      return isFailure(params) ? params : call(params);
     } catch (error) {
-      return failureOf(error, action);
+      return fail(error);
     }
   }
 
-  return async function route(request, context) {
-    let result: ActionResult<unknown>;
+  return function route(request, context) {
+    let result: ActionResult<unknown> | Promise<ActionResult<unknown>>;
     try {
-      result = await run(request, context);
+      result = run(request, context);
     } catch (error) {
       // Only the caller's `bots()` can throw outside the handler's try: still answer (RESP-03).
       log.error("Routing a request failed: {error}", { error });
       result = failed(RETCODE.INTERNAL_HANDLER_ERROR, "the request could not be routed");
     }
-    return toResponse(result, echoOf(request));
+    return result instanceof Promise
+      ? result.then((done) => toResponse(done, echoOf(request)))
+      : Promise.resolve(toResponse(result, echoOf(request)));
   };
+}
+
+/** Whether `value` has a `then` method, as `await` would adopt it. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
 }
 
 /**

@@ -7,6 +7,13 @@
 //   bare-msgpack  the same with a constant MessagePack body
 //   bare-ws       a WebSocket server answering every frame with one constant JSON reply (no
 //                 parsing); any other request gets the constant JSON body
+//   parse-json    the least an action server must do: reads the headers a OneBot server
+//                 reads (Content-Type, Content-Length, Authorization, Origin), the whole body,
+//                 JSON.parse, and answers JSON.stringify of the constant response with the
+//                 request's echo; no routing, no validation, no checks
+//   parse-msgpack the same in MessagePack (@msgpack/msgpack, libob's own decoder)
+//   parse-ws      a WebSocket server that parses every frame and answers JSON.stringify of the
+//                 constant response with its echo
 //   bare-fanout   bench.emit's fan-out with the least work (each event encoded once, sent to
 //                 every socket, POSTed one by one to BENCH_WEBHOOK_URL)
 //   libob         a minimal createOneBot (get_version built in, send_message, bench.emit /
@@ -18,6 +25,7 @@ import * as v from "valibot";
 import {
   createEvent,
   createOneBot,
+  decodeMsgpack,
   defineAction,
   defineActions,
   encodeMsgpack,
@@ -44,6 +52,49 @@ function bareWs(): Deno.ServeHandler {
     }
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.onmessage = () => socket.send(reply);
+    return response;
+  };
+}
+
+/** The request headers a OneBot HTTP server reads, read without acting on them. */
+function readHeaders(request: Request): number {
+  const { headers } = request;
+  return (headers.get("content-type")?.length ?? 0) + (headers.get("content-length")?.length ?? 0) +
+    (headers.get("authorization")?.length ?? 0) + (headers.get("origin")?.length ?? 0);
+}
+
+function echoOf(value: unknown): unknown {
+  return (value as { echo?: unknown } | null)?.echo;
+}
+
+function parseJson(): Deno.ServeHandler {
+  const headers = { "content-type": "application/json" };
+  return async (request) => {
+    if (readHeaders(request) < 0) throw new Error("unreachable");
+    const value: unknown = JSON.parse(await request.text());
+    return new Response(JSON.stringify({ ...RESPONSE, echo: echoOf(value) }), { headers });
+  };
+}
+
+function parseMsgpack(): Deno.ServeHandler {
+  const headers = { "content-type": "application/msgpack" };
+  return async (request) => {
+    if (readHeaders(request) < 0) throw new Error("unreachable");
+    const value = decodeMsgpack(await request.bytes());
+    return new Response(encodeMsgpack({ ...RESPONSE, echo: echoOf(value) }), { headers });
+  };
+}
+
+function parseWs(): Deno.ServeHandler {
+  return (request) => {
+    if (request.headers.get("upgrade") !== "websocket") {
+      return new Response(jsonBody, { headers: { "content-type": "application/json" } });
+    }
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onmessage = (message) => {
+      const value: unknown = JSON.parse(message.data);
+      socket.send(JSON.stringify({ ...RESPONSE, echo: echoOf(value) }));
+    };
     return response;
   };
 }
@@ -149,6 +200,9 @@ const handlers: Record<string, () => Deno.ServeHandler> = {
   "bare-json": () => bare(jsonBody, "application/json"),
   "bare-msgpack": () => bare(msgpackBody, "application/msgpack"),
   "bare-ws": bareWs,
+  "parse-json": parseJson,
+  "parse-msgpack": parseMsgpack,
+  "parse-ws": parseWs,
   "bare-fanout": bareFanOut,
   libob,
 };

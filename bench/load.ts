@@ -83,6 +83,12 @@ const BARE: Record<Transport, ProcSpec> = {
   msgpack: benchServer("bare Deno", "bare-msgpack"),
   ws: benchServer("bare Deno", "bare-ws"),
 };
+// The least an action server must do: read the headers and body, parse, answer with the echo.
+const PARSE: Record<Transport, ProcSpec> = {
+  json: benchServer("parsing Deno", "parse-json"),
+  msgpack: benchServer("parsing Deno", "parse-msgpack"),
+  ws: benchServer("parsing Deno", "parse-ws"),
+};
 const LIBOB = benchServer("libob (createOneBot)", "libob");
 const DEMO: ProcSpec = {
   label: "demo (deno task start)",
@@ -249,6 +255,10 @@ function rpsCell(m: Measured): string {
   return `${fmt(m.rps)}${m.errors > 0 ? ` (${fmt(m.errors)} errors)` : ""}`;
 }
 
+function ratio(target: Measured, baseline: Measured): string {
+  return fmt((target.rps ?? NaN) / (baseline.rps ?? NaN), 2);
+}
+
 function printTable(header: string[], rows: string[][]): void {
   console.log(`| ${header.join(" | ")} |`);
   console.log(`| ${header.map(() => "---").join(" | ")} |`);
@@ -267,26 +277,35 @@ function scenarios(transports: Transport[]): Scenario[] {
 async function mainTable(): Promise<void> {
   const rows: string[][] = [];
   for (const scenario of scenarios(["json", "msgpack", "ws"])) {
-    const [bare, ...targets] = await measure(scenario, [BARE[scenario.transport], LIBOB, DEMO]);
+    const [bare, parse, ...targets] = await measure(scenario, [
+      BARE[scenario.transport],
+      PARSE[scenario.transport],
+      LIBOB,
+      DEMO,
+    ]);
     for (const target of targets) {
       rows.push([
         scenarioName(scenario),
         target.label,
         rpsCell(target),
         rpsCell(bare!),
-        fmt((target.rps ?? NaN) / (bare!.rps ?? NaN), 2),
+        ratio(target, bare!),
+        rpsCell(parse!),
+        ratio(target, parse!),
         mib(target),
         mib(bare!),
       ]);
     }
   }
-  console.log(`\n### libob against bare Deno (req/s: median of ${ROUNDS} rounds)\n`);
+  console.log(`\n### libob against bare and parsing Deno (req/s: median of ${ROUNDS} rounds)\n`);
   printTable([
     "scenario",
     "target",
     "target req/s",
     "bare req/s",
-    "ratio",
+    "× bare",
+    "parsing req/s",
+    "× parsing",
     "target RSS MiB (first → last)",
     "bare RSS MiB",
   ], rows);
@@ -297,25 +316,34 @@ async function peersTable(names: string[]): Promise<void> {
   const specs = peers.flatMap((p) => "spec" in p ? [p.spec] : []);
   const rows: string[][] = [];
   for (const scenario of scenarios(["json", "ws"])) {
-    const results = await measure(scenario, [BARE[scenario.transport], LIBOB, ...specs]);
-    const bare = results[0]!;
+    const results = await measure(scenario, [
+      BARE[scenario.transport],
+      PARSE[scenario.transport],
+      LIBOB,
+      ...specs,
+    ]);
+    const [bare, parse] = results;
     for (const m of results) {
       rows.push([
         scenarioName(scenario),
         m.label,
         rpsCell(m),
-        fmt((m.rps ?? NaN) / (bare.rps ?? NaN), 2),
+        ratio(m, bare!),
+        ratio(m, parse!),
         mib(m),
       ]);
     }
     for (const p of peers) {
       if ("skipped" in p) {
-        rows.push([scenarioName(scenario), p.name, `skipped: ${p.skipped}`, "—", "—"]);
+        rows.push([scenarioName(scenario), p.name, `skipped: ${p.skipped}`, "—", "—", "—"]);
       }
     }
   }
   console.log(`\n### OneBot 12 libraries side by side (req/s: median of ${ROUNDS} rounds)\n`);
-  printTable(["scenario", "server", "req/s", "× bare", "RSS MiB (first → last)"], rows);
+  printTable(
+    ["scenario", "server", "req/s", "× bare", "× parsing", "RSS MiB (first → last)"],
+    rows,
+  );
 }
 
 if (Deno.args.includes("--help")) {

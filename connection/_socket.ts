@@ -183,24 +183,34 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     }
   }
 
+  /** Answers one request; the next waiting one starts when it is done. */
   function run(value: unknown, encoding: Encoding): void {
     running++;
-    // A custom router that throws at once must not throw out of the socket's message listener.
-    new Promise<ActionResponse>((resolve) => resolve(router(value, { connection })))
-      .then((response) => reply(response, encoding))
-      .catch((error: unknown) => {
-        // The router never rejects; this guards against a broken custom router.
-        log.error("The router rejected: {error}", { error });
-        reply(
-          toResponse(failed(RETCODE.INTERNAL_HANDLER_ERROR, "internal error"), echoOf(value)),
-          encoding,
-        );
-      })
-      .finally(() => {
-        running--;
-        const next = waiting.shift();
-        if (next !== undefined && !isDone()) run(next.value, next.encoding);
-      });
+    let pending: Promise<ActionResponse>;
+    try {
+      pending = router(value, { connection });
+    } catch (error) {
+      // A custom router that throws at once must not throw out of the socket's message listener.
+      pending = Promise.reject(error);
+    }
+    pending.then((response) => {
+      reply(response, encoding);
+      runNext();
+    }, (error: unknown) => {
+      // The router never rejects; this guards against a broken custom router.
+      log.error("The router rejected: {error}", { error });
+      reply(
+        toResponse(failed(RETCODE.INTERNAL_HANDLER_ERROR, "internal error"), echoOf(value)),
+        encoding,
+      );
+      runNext();
+    });
+  }
+
+  function runNext(): void {
+    running--;
+    const next = waiting.shift();
+    if (next !== undefined && !isDone()) run(next.value, next.encoding);
   }
 
   function onFrame(data: unknown): void {

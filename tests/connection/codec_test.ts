@@ -1,5 +1,6 @@
 // Rule tests for connection/codec.ts: JSON and MessagePack (HTTP-05..08, ENC-01, ENC-02).
 import { expect } from "expect";
+import fc from "fast-check";
 import {
   decode,
   decodeJson,
@@ -81,6 +82,41 @@ Deno.test("decodeJson() reads UTF-8 bytes and strings; invalid UTF-8 or JSON thr
   expect(() => decodeJson(new Uint8Array([0x22, 0xff, 0x22]))).toThrow();
   expect(() => decodeJson("{bad")).toThrow();
   expect(() => decodeJson("")).toThrow();
+});
+
+Deno.test("decodeJson() keeps a U+FFFD the peer wrote and a leading BOM's removal (ENC-02)", () => {
+  expect(decodeJson(new TextEncoder().encode('"a\uFFFDb"'))).toBe("a\uFFFDb");
+  expect(decodeJson(new Uint8Array([0xef, 0xbb, 0xbf, 0x31]))).toBe(1);
+  // Invalid bytes next to a written U+FFFD still throw.
+  expect(() => decodeJson(new Uint8Array([0x22, 0xef, 0xbf, 0xbd, 0xc3, 0x22]))).toThrow();
+});
+
+Deno.test("decodeJson() accepts exactly what a fatal UTF-8 decoder and JSON.parse accept (ENC-02)", () => {
+  const fatal = new TextDecoder("utf-8", { fatal: true });
+  const outcome = (run: () => unknown) => {
+    try {
+      return { value: run() };
+    } catch {
+      return "throws";
+    }
+  };
+  // JSON strings around arbitrary bytes: valid and invalid UTF-8, U+FFFD written as bytes.
+  const inner = fc.array(
+    fc.oneof(
+      fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom(0xef, 0xbf, 0xbd, 0xc3, 0xe4, 0xb8, 0xad, 0xf0, 0x9f, 0x98, 0x80),
+    ),
+    { maxLength: 24 },
+  );
+  fc.assert(
+    fc.property(inner, (bytes) => {
+      const input = new Uint8Array([0x22, ...bytes, 0x22]);
+      expect(outcome(() => decodeJson(input))).toEqual(
+        outcome(() => JSON.parse(fatal.decode(input))),
+      );
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 Deno.test("decodeMsgpack() throws on malformed input and keeps working afterwards", () => {
