@@ -253,7 +253,11 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     }
   }
 
-  return function route(request, context) {
+  /** The response, synchronously when `run` gave the result synchronously. */
+  function now(
+    request: unknown,
+    context: RequestContext,
+  ): ActionResponse | Promise<ActionResponse> {
     let result: ActionResult<unknown> | Promise<ActionResult<unknown>>;
     try {
       result = run(request, context);
@@ -264,8 +268,37 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
     }
     return result instanceof Promise
       ? result.then((done) => toResponse(done, echoOf(request)))
-      : Promise.resolve(toResponse(result, echoOf(request)));
+      : toResponse(result, echoOf(request));
+  }
+
+  const route: ActionRouter = (request, context) => {
+    const response = now(request, context);
+    return response instanceof Promise ? response : Promise.resolve(response);
   };
+  return Object.assign(route, { [ROUTE_NOW]: now });
+}
+
+/** Where a router made here keeps its synchronous form (see {@linkcode routeNow}). */
+const ROUTE_NOW: unique symbol = Symbol("route now");
+
+/**
+ * A router as the transports call it: a plain response when the action
+ * answered synchronously, which spares a promise and a turn per request.
+ * Internal: not exported from `mod.ts`.
+ */
+export type RouteNow = (
+  request: unknown,
+  context: RequestContext,
+) => ActionResponse | Promise<ActionResponse>;
+
+/**
+ * The synchronous form of a router made by {@linkcode createActionRouter};
+ * any other router is called as it is, its answer always a promise.
+ * Internal: not exported from `mod.ts`.
+ */
+export function routeNow(router: ActionRouter): RouteNow {
+  const now = (router as { [ROUTE_NOW]?: RouteNow })[ROUTE_NOW];
+  return now ?? ((request, context) => Promise.resolve(router(request, context)));
 }
 
 /** Whether `value` has a `then` method, as `await` would adopt it. */

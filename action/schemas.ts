@@ -325,7 +325,7 @@ function uploadFileParams(
 }
 
 /** Actions without params: any param is kept (EXT-14), none is required. */
-const NO_PARAMS = v.pipe(
+export const NO_PARAMS = v.pipe(
   v.looseObject({}),
   v.transform((params) => params as Record<string, never>),
 );

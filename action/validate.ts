@@ -16,7 +16,7 @@ import {
 import { failed, isFailure } from "./result.ts";
 import { RETCODE } from "./retcode.ts";
 import type { ParamsValidator } from "./router.ts";
-import { PARAMS_SCHEMAS, UNSUPPORTED_VALUE_CHECKS } from "./schemas.ts";
+import { NO_PARAMS, PARAMS_SCHEMAS, UNSUPPORTED_VALUE_CHECKS } from "./schemas.ts";
 import { sendMessageFast } from "./_send_message_fast.ts";
 import type { StandardActions } from "./standard.ts";
 import type { Failure } from "./types.ts";
@@ -190,7 +190,11 @@ export function createValidators(options: ValidatorsOptions = {}): StandardValid
       PARAMS_SCHEMAS[action],
       strictParams,
       action === "send_message" ? validateMessage : undefined,
-      action === "send_message" ? sendMessageFast : undefined,
+      action === "send_message"
+        ? sendMessageFast
+        : PARAMS_SCHEMAS[action] === NO_PARAMS
+        ? emptyParamsFast
+        : undefined,
     );
   }
   return validators;
@@ -302,6 +306,15 @@ function standardValidator(
     if (isFailure(message)) return message;
     return { ...output, message };
   };
+}
+
+/**
+ * The output of an action without params for `{}`, which nearly every such
+ * request carries, without the schema; anything else goes to the schema.
+ */
+function emptyParamsFast(params: Record<string, unknown>): Record<string, unknown> | undefined {
+  for (const _ in params) return undefined;
+  return params;
 }
 
 /** A valibot issue, as far as {@linkcode issueFailure} reads it. */

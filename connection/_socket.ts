@@ -14,7 +14,7 @@ import type { Log } from "../_log.ts";
 import { echoOf } from "../action/parse_request.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
-import { toResponse } from "../action/router.ts";
+import { routeNow, toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter, Failure } from "../action/types.ts";
 import type { Event } from "../event/types.ts";
 import type { FrameTap } from "./frame.ts";
@@ -153,6 +153,7 @@ function decodeFrame(
  */
 export function startSession(socket: WebSocket, options: SessionOptions): Session {
   const { router, connection, limits, log, tap, peer = "" } = options;
+  const route = routeNow(router);
   socket.binaryType = "arraybuffer";
   const closed = Promise.withResolvers<void>();
   const { write, isDone, closeSocket } = createOutbox(socket, options);
@@ -186,12 +187,17 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
   /** Answers one request; the next waiting one starts when it is done. */
   function run(value: unknown, encoding: Encoding): void {
     running++;
-    let pending: Promise<ActionResponse>;
+    let pending: ActionResponse | Promise<ActionResponse>;
     try {
-      pending = router(value, { connection });
+      pending = route(value, { connection });
     } catch (error) {
       // A custom router that throws at once must not throw out of the socket's message listener.
       pending = Promise.reject(error);
+    }
+    if (!(pending instanceof Promise)) {
+      reply(pending, encoding);
+      runNext();
+      return;
     }
     pending.then((response) => {
       reply(response, encoding);

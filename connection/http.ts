@@ -8,7 +8,7 @@
 import { logger } from "../_log.ts";
 import { failed } from "../action/result.ts";
 import { RETCODE } from "../action/retcode.ts";
-import { toResponse } from "../action/router.ts";
+import { routeNow, toResponse } from "../action/router.ts";
 import type { ActionResponse, ActionRouter } from "../action/types.ts";
 import { ABORT, lazySignalContext, ON_READ } from "./_lazy_signal.ts";
 import { readLimited } from "../_read_limited.ts";
@@ -116,18 +116,20 @@ export function createHttpHandler(
   checkInteger("create HTTP handler", "maxBodySize", maxBodySize, 1);
   const log = logger("http");
   const tap = guardTap("create HTTP handler", options.tap, log, "http");
+  const route = routeNow(router);
 
   /**
    * The response to a body, or, for an action that read `context.signal`
    * before it finished (it may wait: a long poll), the pending response with
    * the abort of that signal. The signal is made on first read: an action
-   * that never reads it costs no controller and no timer.
+   * that never reads it costs no controller and no timer. An action that
+   * answers synchronously is answered synchronously.
    */
-  async function answer(
+  function answer(
     body: Uint8Array,
     encoding: Encoding,
     peer: string,
-  ): Promise<ActionResponse | Pending> {
+  ): ActionResponse | Pending | Promise<ActionResponse | Pending> {
     let value: unknown;
     try {
       value = decode(body, encoding);
@@ -139,17 +141,16 @@ export function createHttpHandler(
     }
     tap?.({ direction: "in", type: "action", connection: "http", peer, encoding, data: value });
     const context = lazySignalContext();
-    const response = router(value, context);
-    if (context[ABORT] === undefined) {
-      // Not read yet: the first of the answer and a later read of the signal decides.
-      const first = await new Promise<ActionResponse | undefined>((resolve, reject) => {
-        context[ON_READ] = () => resolve(undefined);
-        // A hand-written router that rejects fails this request, as an awaited one would.
-        response.then(resolve, reject);
-      });
-      if (first !== undefined) return first;
-    }
-    return { response, abort: context[ABORT]! };
+    const response = route(value, context);
+    if (!(response instanceof Promise)) return response;
+    const abort = context[ABORT];
+    if (abort !== undefined) return { response, abort };
+    // Not read yet: the first of the answer and a later read of the signal decides.
+    return new Promise<ActionResponse | Pending>((resolve, reject) => {
+      context[ON_READ] = () => resolve({ response, abort: context[ABORT]! });
+      // A hand-written router that rejects fails this request, as an awaited one would.
+      response.then(resolve, reject);
+    });
   }
 
   /** Taps, logs and encodes the response. */
@@ -193,17 +194,21 @@ export function createHttpHandler(
       return await refuse(request, 413, "Content Too Large");
     }
     // With a Content-Length the server already bounds the body; without one, count while streaming.
-    const body = declared === undefined
-      ? await readBody(request, maxBodySize)
-      : await request.bytes().catch(() => "failed" as const);
+    let body: Uint8Array | "too large" | "failed";
+    try {
+      body = declared === undefined ? await readBody(request, maxBodySize) : await request.bytes();
+    } catch {
+      body = "failed";
+    }
     // A Request built in-process may declare less than it carries; Deno.serve never does.
     if (body === "too large" || (body !== "failed" && body.byteLength > maxBodySize)) {
       return new Response("Content Too Large", { status: 413 });
     }
     const peer = tap === undefined ? "" : addrPeer(info);
-    const response = body === "failed"
+    const answered = body === "failed"
       ? toResponse(failed(RETCODE.BAD_REQUEST, "the body could not be read"), undefined)
-      : await answer(body, encoding, peer);
+      : answer(body, encoding, peer);
+    const response = answered instanceof Promise ? await answered : answered;
     const headers = { "Content-Type": MEDIA_TYPE[encoding] };
     if ("abort" in response) {
       return new Response(pendingBody(response, (done) => encode(done, encoding, peer)), {

@@ -78,3 +78,23 @@ Deno.test("send_message's validator answers as its schema alone does, fast path 
     );
   }
 });
+
+Deno.test("an action without params answers {} and any params as its schema does (§4.1, EXT-14)", () => {
+  const schema = PARAMS_SCHEMAS.get_version;
+  for (const strictParams of [false, true]) {
+    const validators = createValidators({ strictParams });
+    expect(validators.get_version({})).toEqual({});
+    expect(validators.get_status({})).toEqual({});
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue()), (raw) => {
+        const params = JSON.parse(JSON.stringify(raw));
+        const result = v.safeParse(schema, params, { abortEarly: true });
+        const expected = !strictParams || Object.keys(params).every((key) => key.includes("."))
+          ? result.output
+          : expect.objectContaining({ retcode: 10004 });
+        expect(validators.get_version(params)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  }
+});
