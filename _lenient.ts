@@ -21,7 +21,9 @@ export interface Leniency {
 
 /**
  * Wraps `router` so that it accepts the deviations `leniency` names; with
- * none, returns `router` itself.
+ * none, returns `router` itself. The wrapper always answers through a
+ * promise: with leniency on, the transports' synchronous fast path
+ * (`routeNow`) does not apply.
  */
 export function lenientRouter(router: ActionRouter, leniency: Leniency): ActionRouter {
   if (!leniency.nonStringEcho && !leniency.nullParams) return router;

@@ -272,8 +272,13 @@ export function createActionRouter(options: ActionRouterOptions): ActionRouter {
   }
 
   const route: ActionRouter = (request, context) => {
-    const response = now(request, context);
-    return response instanceof Promise ? response : Promise.resolve(response);
+    try {
+      const response = now(request, context);
+      return response instanceof Promise ? response : Promise.resolve(response);
+    } catch (error) {
+      // An in-process caller's request with a throwing getter: a rejection, as it always was.
+      return Promise.reject(error);
+    }
   };
   return Object.assign(route, { [ROUTE_NOW]: now });
 }

@@ -310,11 +310,12 @@ function standardValidator(
 
 /**
  * The output of an action without params for `{}`, which nearly every such
- * request carries, without the schema; anything else goes to the schema.
+ * request carries, without the schema (a new object, as the schema's is);
+ * anything else goes to the schema.
  */
 function emptyParamsFast(params: Record<string, unknown>): Record<string, unknown> | undefined {
   for (const _ in params) return undefined;
-  return params;
+  return {};
 }
 
 /** A valibot issue, as far as {@linkcode issueFailure} reads it. */

@@ -92,6 +92,7 @@ function parseWs(): Deno.ServeHandler {
     }
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.onmessage = (message) => {
+      if (typeof message.data !== "string") return; // the load is JSON text frames only
       const value: unknown = JSON.parse(message.data);
       socket.send(JSON.stringify({ ...RESPONSE, echo: echoOf(value) }));
     };

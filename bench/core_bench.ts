@@ -1,14 +1,18 @@
 // Micro-benchmarks of libob's hot paths, each grouped with a bare baseline so that
 // the overhead reads as a ratio (`deno task bench`).
+import { createDemoPlatform } from "../demo/platform.ts";
 import {
   createActionRouter,
   createEvent,
   createHttpHandler,
+  createOneBot,
+  decodeJson,
   decodeMsgpack,
   encodeJson,
   encodeMsgpack,
   encodeResponse,
   isAuthorized,
+  type Message,
   ok,
   parseActionRequest,
   toResponse,
@@ -48,6 +52,18 @@ Deno.bench("decode bytes + parseActionRequest", { group: "parse JSON request" },
   parseActionRequest(JSON.parse(new TextDecoder().decode(requestBytes)));
 });
 
+const replacing = new TextDecoder();
+const fatal = new TextDecoder("utf-8", { fatal: true });
+Deno.bench("replacing UTF-8 decoder (baseline)", { group: "decode UTF-8", baseline: true }, () => {
+  replacing.decode(requestBytes);
+});
+Deno.bench("fatal UTF-8 decoder", { group: "decode UTF-8" }, () => {
+  fatal.decode(requestBytes);
+});
+Deno.bench("decodeJson (UTF-8 checked)", { group: "decode UTF-8" }, () => {
+  decodeJson(requestBytes);
+});
+
 Deno.bench("msgpack decode (baseline)", { group: "parse msgpack request", baseline: true }, () => {
   decodeMsgpack(requestMsgpack);
 });
@@ -60,6 +76,35 @@ Deno.bench("direct handler call (baseline)", { group: "dispatch", baseline: true
 });
 Deno.bench("router", { group: "dispatch" }, async () => {
   await router(request, { connection: "http" });
+});
+
+// createOneBot's router: the standard validators, the meta actions, one bot.
+const onebot = createOneBot({
+  impl: "bench",
+  version: "1",
+  bots: [{ self, online: true }],
+  handlers,
+});
+const getVersion = { action: "get_version", params: {}, echo: "123" };
+Deno.bench("createOneBot router send_message", { group: "dispatch" }, async () => {
+  await onebot.router(request, { connection: "http" });
+});
+Deno.bench("createOneBot router get_version", { group: "dispatch" }, async () => {
+  await onebot.router(getVersion, { connection: "http" });
+});
+
+// The demo's message store at its cap (1000 per chat): each message drops the oldest.
+const platform = createDemoPlatform();
+const chat = { detail_type: "private", user_id: "10001" } as const;
+const newMessage = (): Message => [{ type: "text", data: { text: "hello" } }];
+for (let i = 0; i < 1500; i++) {
+  platform.addMessage({ sender_id: "bot", chat, message: newMessage() });
+}
+Deno.bench("allocate the message (baseline)", { group: "demo store", baseline: true }, () => {
+  newMessage();
+});
+Deno.bench("demo addMessage at the cap", { group: "demo store" }, () => {
+  platform.addMessage({ sender_id: "bot", chat, message: newMessage() });
 });
 
 Deno.bench("JSON.stringify (baseline)", { group: "encode JSON response", baseline: true }, () => {

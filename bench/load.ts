@@ -347,21 +347,29 @@ async function peersTable(names: string[]): Promise<void> {
   );
 }
 
-/** RSS of `proc` at every whole second while `work` runs, with the second it was read at. */
+/** RSS of `proc` about every second while `work` runs, with the second it was read at. */
 async function rssBySecond<T>(
   proc: Proc,
   work: () => Promise<T>,
 ): Promise<{ result: T; samples: { at: number; rss: number }[] }> {
   const start = performance.now();
   const samples: { at: number; rss: number }[] = [];
-  const timer = setInterval(async () => {
-    const rss = await rssOf(proc.pid);
-    if (!Number.isNaN(rss)) samples.push({ at: (performance.now() - start) / 1000, rss });
-  }, 1000);
+  let running = true;
+  // One read at a time, in order; none after the work is done.
+  const sampler = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const rss = await rssOf(proc.pid);
+      if (running && !Number.isNaN(rss)) {
+        samples.push({ at: (performance.now() - start) / 1000, rss });
+      }
+    }
+  })();
   try {
     return { result: await work(), samples };
   } finally {
-    clearInterval(timer);
+    running = false;
+    await sampler;
   }
 }
 

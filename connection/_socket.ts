@@ -184,9 +184,24 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
     }
   }
 
-  /** Answers one request; the next waiting one starts when it is done. */
+  /**
+   * Replies, or, when the response cannot be sent as it is (a broken custom
+   * router's value), replies 20002: never throws.
+   */
+  function answer(response: ActionResponse, value: unknown, encoding: Encoding): void {
+    try {
+      reply(response, encoding);
+    } catch (error) {
+      log.error("Could not answer over {connection}: {error}", { connection, error });
+      reply(internalError(value), encoding);
+    }
+  }
+
+  /**
+   * Answers one request: a synchronous action at once, an asynchronous one
+   * holding an in-flight slot until it is done.
+   */
   function run(value: unknown, encoding: Encoding): void {
-    running++;
     let pending: ActionResponse | Promise<ActionResponse>;
     try {
       pending = route(value, { connection });
@@ -194,29 +209,24 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
       // A custom router that throws at once must not throw out of the socket's message listener.
       pending = Promise.reject(error);
     }
-    if (!(pending instanceof Promise)) {
-      reply(pending, encoding);
-      runNext();
-      return;
-    }
-    pending.then((response) => {
-      reply(response, encoding);
-      runNext();
-    }, (error: unknown) => {
+    if (!(pending instanceof Promise)) return answer(pending, value, encoding);
+    running++;
+    pending.then((response) => done(response, value, encoding), (error: unknown) => {
       // The router never rejects; this guards against a broken custom router.
       log.error("The router rejected: {error}", { error });
-      reply(
-        toResponse(failed(RETCODE.INTERNAL_HANDLER_ERROR, "internal error"), echoOf(value)),
-        encoding,
-      );
-      runNext();
+      done(internalError(value), value, encoding);
     });
   }
 
-  function runNext(): void {
+  /** An asynchronous action is done: answer it, then start what waited for its slot. */
+  function done(response: ActionResponse, value: unknown, encoding: Encoding): void {
     running--;
-    const next = waiting.shift();
-    if (next !== undefined && !isDone()) run(next.value, next.encoding);
+    answer(response, value, encoding);
+    // A loop, not recursion: the waiting frames may all answer synchronously.
+    while (running < limits.maxInFlight && waiting.length > 0 && !isDone()) {
+      const next = waiting.shift()!;
+      run(next.value, next.encoding);
+    }
   }
 
   function onFrame(data: unknown): void {
@@ -275,6 +285,11 @@ export function startSession(socket: WebSocket, options: SessionOptions): Sessio
       }
     },
   };
+}
+
+/** The 20002 answer to a request whose action went wrong outside its handler. */
+function internalError(value: unknown): ActionResponse {
+  return toResponse(failed(RETCODE.INTERNAL_HANDLER_ERROR, "internal error"), echoOf(value));
 }
 
 /**

@@ -73,11 +73,11 @@ const UTF8 = new TextEncoder();
  * `Content-Length` over the limit (413). Once the body is being read, the
  * answer is always 200 with a retcode (HTTP-11), in the request's encoding
  * (HTTP-08); a body that grows past the limit while streaming is still 413.
- * An action that reads `context.signal` before it answers (a
- * `get_latest_events` long poll, see `createLatestEventsHandler`) is answered
- * in a streamed body: when the client goes away first, the server cancels it
- * and the signal is aborted. Any other action is awaited and answered with a
- * plain body.
+ * An action that reads `context.signal` and has not answered by the end of
+ * that call (a `get_latest_events` long poll, see `createLatestEventsHandler`)
+ * is answered in a streamed body: when the client goes away first, the
+ * server cancels it and the signal is aborted. Any other action is answered
+ * with a plain body, a synchronous one at once.
  *
  * @param router The action router.
  * @param options Token, origins and body limit.

@@ -1,7 +1,7 @@
 import { expect } from "expect";
 import { failed, ok } from "../../action/result.ts";
 import { createActionRouter } from "../../action/router.ts";
-import type { ActionRouter, AnyActionHandlers } from "../../action/types.ts";
+import type { ActionResponse, ActionRouter, AnyActionHandlers } from "../../action/types.ts";
 import { createWebSocketHandler } from "../../connection/websocket.ts";
 import { createEvent } from "../../event/create.ts";
 import { createOneBot } from "../../onebot.ts";
@@ -410,6 +410,65 @@ Deno.test("createWebSocketHandler() answers 20002 when a custom router throws at
   expect(first).toMatchObject({ retcode: 20002, echo: "1" });
   const second = await client.call({ action: "ping", params: {}, echo: "2" });
   expect(second).toMatchObject({ retcode: 0, data: "pong", echo: "2" });
+});
+
+Deno.test("createWebSocketHandler() answers 20002 when a custom router resolves to no response, and frees the slot (RESP-03)", async () => {
+  using _logs = captureLogs();
+  let calls = 0;
+  const broken: ActionRouter = (request, context) =>
+    calls++ === 0
+      ? Promise.resolve(undefined as unknown as ActionResponse)
+      : ping(request, context);
+  await using handler = createWebSocketHandler(broken, { maxInFlight: 1 });
+  await using server = serve(handler.fetch);
+  await using client = await openClient(server.wsUrl);
+  const first = await client.call({ action: "ping", params: {}, echo: "1" });
+  expect(first).toMatchObject({ retcode: 20002, echo: "1" });
+  // With one slot, a slot kept by the broken answer would leave these waiting for ever.
+  for (const echo of ["2", "3"]) {
+    const next = await client.call({ action: "ping", params: {}, echo });
+    expect(next).toMatchObject({ retcode: 0, data: "pong", echo });
+  }
+});
+
+Deno.test("createWebSocketHandler() drains a long queue of synchronous actions behind slow ones (WS-13)", async () => {
+  const release = Promise.withResolvers<void>();
+  const router = routerWith({
+    slow: async () => {
+      await release.promise;
+      return ok("slow");
+    },
+    fast: () => ok("fast"),
+  });
+  // The slow actions take every slot; the fast ones wait in the queue, and when a slot frees
+  // they all answer, one after another.
+  const maxInFlight = 5_000;
+  await using ws = createWebSocketHandler(router, { maxInFlight });
+  await using server = serve(ws.fetch);
+  const socket = new WebSocket(server.wsUrl);
+  const answered = Promise.withResolvers<number>();
+  let count = 0;
+  let succeeded = 0;
+  socket.onmessage = ({ data }) => {
+    const frame = JSON.parse(data);
+    if (frame.echo === undefined) return; // the greeting
+    count++;
+    if (frame.retcode === 0) succeeded++;
+    if (count === 2 * maxInFlight) answered.resolve(succeeded);
+  };
+  socket.onclose = () => answered.reject(new Error(`closed after ${count} answers`));
+  await new Promise((resolve) => socket.onopen = resolve);
+  for (const action of ["slow", "fast"]) {
+    for (let i = 0; i < maxInFlight; i++) {
+      socket.send(JSON.stringify({ action, params: {}, echo: `${action}${i}` }));
+    }
+  }
+  release.resolve();
+  expect(await answered.promise).toBe(2 * maxInFlight);
+  socket.onclose = null;
+  const closed = new Promise((resolve) => socket.onclose = resolve);
+  socket.close();
+  await closed;
 });
 
 Deno.test("createWebSocketHandler() logs each connection opened and closed at info, with the peer's address", async () => {
