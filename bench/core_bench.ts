@@ -96,7 +96,9 @@ Deno.bench("createOneBot router get_version", { group: "dispatch" }, async () =>
 // The demo's message store at its cap (1000 per chat): each message drops the oldest.
 const platform = createDemoPlatform();
 const chat = { detail_type: "private", user_id: "10001" } as const;
-const newMessage = (): Message => [{ type: "text", data: { text: "hello" } }];
+function newMessage(): Message {
+  return [{ type: "text", data: { text: "hello" } }];
+}
 for (let i = 0; i < 1500; i++) {
   platform.addMessage({ sender_id: "bot", chat, message: newMessage() });
 }
