@@ -16,6 +16,19 @@ function routerWith(handlers: AnyActionHandlers): ActionRouter {
 
 const ping = routerWith({ ping: () => ok("pong") });
 
+/** A router with `slow`, which answers once `release` resolves, and `fast`, which answers at once. */
+function slowAndFast() {
+  const release = Promise.withResolvers<void>();
+  const router = routerWith({
+    slow: async () => {
+      await release.promise;
+      return ok("slow");
+    },
+    fast: () => ok("fast"),
+  });
+  return { release, router };
+}
+
 function upgradeRequest(url: string, init: { method?: string; headers?: HeadersInit } = {}) {
   const headers = new Headers(init.headers);
   headers.set("Upgrade", "websocket");
@@ -272,14 +285,7 @@ Deno.test("createWebSocketHandler() answers a frame over maxFrameSize with 10001
 });
 
 Deno.test("createWebSocketHandler() runs actions concurrently and matches them by echo (WS-13)", async () => {
-  const release = Promise.withResolvers<void>();
-  const router = routerWith({
-    slow: async () => {
-      await release.promise;
-      return ok("slow");
-    },
-    fast: () => ok("fast"),
-  });
+  const { release, router } = slowAndFast();
   await using ws = createWebSocketHandler(router);
   await using server = serve(ws.fetch);
   await using client = await openClient(server.wsUrl);
@@ -432,14 +438,7 @@ Deno.test("createWebSocketHandler() answers 20002 when a custom router resolves 
 });
 
 Deno.test("createWebSocketHandler() drains a long queue of synchronous actions behind slow ones (WS-13)", async () => {
-  const release = Promise.withResolvers<void>();
-  const router = routerWith({
-    slow: async () => {
-      await release.promise;
-      return ok("slow");
-    },
-    fast: () => ok("fast"),
-  });
+  const { release, router } = slowAndFast();
   // The slow actions take every slot; the fast ones wait in the queue, and when a slot frees
   // they all answer, one after another.
   const maxInFlight = 5_000;
