@@ -399,11 +399,38 @@ function resolveSelf(
   );
 }
 
+/** Params nested up to this depth are judged by a walk that allocates nothing. */
+const SHALLOW_DEPTH = 8;
+
 /**
- * Whether objects and arrays in `value` nest deeper than `limit` levels
- * (iterative; two parallel stacks, not one of pairs: it runs on every request).
+ * Whether objects and arrays in `value` nest deeper than `limit` levels. It
+ * runs on every request, and nearly all params are shallow: a recursion of at
+ * most {@linkcode SHALLOW_DEPTH} levels decides those, and only params deeper
+ * than that take the iterative walk, which no nesting can overflow.
  */
 function deeperThan(value: unknown, limit: number): boolean {
+  const cap = Math.min(limit, SHALLOW_DEPTH);
+  if (!deeperThanShallow(value, 1, cap)) return false;
+  return cap === limit || deeperThanIterative(value, limit);
+}
+
+/** Whether an object in `value` (itself at `depth`) lies deeper than `cap`; recursion ≤ `cap`. */
+function deeperThanShallow(value: unknown, depth: number, cap: number): boolean {
+  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return false;
+  if (depth > cap) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (deeperThanShallow(child, depth + 1, cap)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (deeperThanShallow((value as Record<string, unknown>)[key], depth + 1, cap)) return true;
+  }
+  return false;
+}
+
+/** `deeperThan` for any depth: iterative, with two parallel stacks (not one of pairs). */
+function deeperThanIterative(value: unknown, limit: number): boolean {
   const items: unknown[] = [value];
   const depths: number[] = [1];
   while (items.length > 0) {

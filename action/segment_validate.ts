@@ -81,6 +81,12 @@ const STANDARD_FIELDS: {
   reply: { message_id: "string", user_id: "optional string" },
 };
 
+/** {@linkcode STANDARD_FIELDS} as lists, made once: checked on every segment sent. */
+const FIELD_LIST: ReadonlyMap<string, readonly (readonly [string, FieldKind])[]> = new Map(
+  Object.entries(STANDARD_FIELDS).map(([type, fields]) => [type, Object.entries(fields)]),
+);
+const NO_KEYS: readonly string[] = [];
+
 /**
  * Builds the checker of `message` params (§6). It normalises the three forms
  * of MSG-02 (a list, one segment, a string read as one `text` segment), then
@@ -143,9 +149,9 @@ export function createMessageValidator(options: SegmentSupport = {}): MessageVal
         `${path}.type: unsupported segment type ${clip(type)}`,
       );
     }
-    if (Object.hasOwn(STANDARD_FIELDS, type)) {
-      const fields = STANDARD_FIELDS[type as keyof StandardSegmentData];
-      for (const [key, kind] of Object.entries(fields)) {
+    const fields = FIELD_LIST.get(type);
+    if (fields !== undefined) {
+      for (const [key, kind] of fields) {
         const problem = fieldProblem(kind, data[key]);
         if (problem !== undefined) {
           return failed(RETCODE.BAD_SEGMENT_DATA, `${path}.data.${key}: ${problem}`);
@@ -157,7 +163,7 @@ export function createMessageValidator(options: SegmentSupport = {}): MessageVal
         `${path}.data.type: an extended segment's data must not contain the key type`,
       );
     }
-    for (const key of unsupported.get(type) ?? []) {
+    for (const key of unsupported.get(type) ?? NO_KEYS) {
       if (Object.hasOwn(data, key) && data[key] !== undefined) {
         return failed(
           RETCODE.UNSUPPORTED_SEGMENT_DATA,

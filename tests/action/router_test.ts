@@ -1,6 +1,7 @@
 // Rule tests for action/router.ts: routing, self resolution and the response envelope
 // (REQ-01..06, RESP-01..03, §2.4). The router is called directly; transports are tested elsewhere.
 import { expect } from "expect";
+import fc from "fast-check";
 import { withMetaActions } from "../../action/meta.ts";
 import { failed, ok } from "../../action/result.ts";
 import { createActionRouter, META_ACTIONS, toResponse } from "../../action/router.ts";
@@ -511,5 +512,40 @@ Deno.test("router: params nested deeper than maxDepth answer 10001, at the limit
   });
   expect(() => createActionRouter({ handlers: {}, bots: () => [], maxDepth: 0 })).toThrow(
     RangeError,
+  );
+});
+
+Deno.test("router: the depth bound answers 10001 exactly when params nest deeper than maxDepth, at any depth (issue 6)", async () => {
+  /** Levels of objects and arrays in `value`, `value` itself counted (0 for anything else). */
+  const depthOf = (value: unknown): number => {
+    if (typeof value !== "object" || value === null) return 0;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    return 1 + Math.max(0, ...children.map(depthOf));
+  };
+  const nested = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.integer(),
+      fc.string({ maxLength: 2 }),
+      fc.array(tie("value"), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom("a", "b", "c"), tie("value"), { maxKeys: 3 }),
+    ),
+  })).value;
+  /** `value` inside `levels` more arrays and objects, alternating. */
+  const wrap = (value: unknown, levels: number): unknown =>
+    levels === 0 ? value : wrap(levels % 2 ? [value] : { a: value }, levels - 1);
+  const deep = fc.tuple(nested, fc.integer({ min: 0, max: 16 })).map(([v, n]) => wrap(v, n));
+  await fc.assert(
+    fc.asyncProperty(deep, fc.integer({ min: 1, max: 14 }), async (x, maxDepth) => {
+      const route = createActionRouter({
+        handlers: { echo: () => ok(null) },
+        bots: () => [{ platform: "demo", user_id: "bot" }],
+        maxDepth,
+      });
+      const params = { x };
+      const response = await route({ action: "echo", params }, { connection: "http" });
+      expect(response.retcode).toBe(depthOf(params) > maxDepth ? 10001 : 0);
+    }),
+    { numRuns: 1000 },
   );
 });
