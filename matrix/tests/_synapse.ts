@@ -11,43 +11,15 @@
  * @module
  */
 
+import { findsModule, findVenv } from "../../tests/_venv.ts";
+
+const synapseVenv = await findVenv("synapse", "matrix-synapse", findsModule("synapse"));
 /** Where the virtual environment's Python is. */
-export const SYNAPSE_PYTHON: string = Deno.env.get("LIBOB_SYNAPSE_PYTHON") || defaultPython();
-
-function defaultPython(): string {
-  const cache = Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME") ?? ""}/.cache`;
-  return `${cache}/libob/venv-synapse/bin/python`;
-}
-
-/**
- * Whether `python` runs and has `module` installed (found, not imported:
- * importing Synapse takes seconds).
- */
-export async function hasModule(python: string, module: string): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(python, {
-      args: [
-        "-c",
-        `import importlib.util, sys; sys.exit(importlib.util.find_spec("${module}") is None)`,
-      ],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether Synapse can run here. */
-export const SYNAPSE_AVAILABLE: boolean = await hasModule(SYNAPSE_PYTHON, "synapse");
+export const SYNAPSE_PYTHON: string = synapseVenv.python;
 /** Skip (locally, without the venv) or run (always in CI). */
-export const SYNAPSE_IGNORE: boolean = !SYNAPSE_AVAILABLE && Deno.env.get("CI") !== "true";
+export const SYNAPSE_IGNORE: boolean = synapseVenv.ignore;
 /** Appended to a skipped test's name: why, and how to run it. */
-export const SYNAPSE_SKIPPED: string = SYNAPSE_IGNORE
-  ? ` [skipped: no Python with matrix-synapse at ${SYNAPSE_PYTHON}; bash .ci/run makes it, or set LIBOB_SYNAPSE_PYTHON]`
-  : "";
+export const SYNAPSE_SKIPPED: string = synapseVenv.skipped;
 
 /** A user registered on the test homeserver. */
 export interface MatrixUser {
@@ -99,12 +71,7 @@ async function run(args: string[], cwd: string): Promise<void> {
  * `/_matrix/client/versions` answers (bounded).
  */
 export async function startSynapse(): Promise<Synapse> {
-  if (!SYNAPSE_AVAILABLE) {
-    throw new Error(
-      `No Python with matrix-synapse at ${SYNAPSE_PYTHON}: .ci/run makes its virtual environment ` +
-        "(LIBOB_SYNAPSE_PYTHON)",
-    );
-  }
+  if (!synapseVenv.available) throw new Error(synapseVenv.missing);
   const dir = await Deno.makeTempDir({ prefix: "libob-synapse-" });
   const port = freePort();
   await run([

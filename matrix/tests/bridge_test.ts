@@ -12,9 +12,10 @@ import { createTestKit, type TestKit } from "@libob/libob/testing";
 import { expect } from "expect";
 import { createMatrixBridge, login, type MatrixActions, type MatrixBridge } from "../mod.ts";
 import { startReporter } from "../../tests/interop/_process.ts";
+import { freePort } from "../../tests/_loopback.ts";
+import { findsModule, findVenv } from "../../tests/_venv.ts";
 import { driver } from "./_matrix_user.ts";
 import {
-  hasModule,
   type MatrixUser,
   startSynapse,
   type Synapse,
@@ -22,21 +23,7 @@ import {
   SYNAPSE_SKIPPED,
 } from "./_synapse.ts";
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-const NONEBOT_PYTHON = Deno.env.get("LIBOB_NONEBOT_PYTHON") ||
-  `${Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME") ?? ""}/.cache`}` +
-    "/libob/venv-nonebot/bin/python";
-const NONEBOT_AVAILABLE = await hasModule(NONEBOT_PYTHON, "nonebot");
-const NONEBOT_IGNORE = !NONEBOT_AVAILABLE && Deno.env.get("CI") !== "true";
-const NONEBOT_SKIPPED = NONEBOT_IGNORE
-  ? ` [skipped: no Python with nonebot2 at ${NONEBOT_PYTHON}; bash .ci/run makes it, or set LIBOB_NONEBOT_PYTHON]`
-  : "";
+const nonebot = await findVenv("nonebot", "nonebot2", findsModule("nonebot"));
 
 /** Every wait for an event, ms: generous, for a loaded machine. */
 const WAIT = { timeout: 30_000 };
@@ -543,12 +530,10 @@ Deno.test({
 
       await t.step({
         name: "a NoneBot2 bot over the forward WebSocket answers ping with pong in a room" +
-          NONEBOT_SKIPPED,
-        ignore: NONEBOT_IGNORE,
+          nonebot.skipped,
+        ignore: nonebot.ignore,
         async fn() {
-          if (!NONEBOT_AVAILABLE) {
-            throw new Error(`No Python with nonebot2 at ${NONEBOT_PYTHON} (LIBOB_NONEBOT_PYTHON)`);
-          }
+          if (!nonebot.available) throw new Error(nonebot.missing);
           const { client, userId } = await login(synapse.url, { accessToken: bot.accessToken });
           const token = "nonebot-token";
           await using bridge = createMatrixBridge({
@@ -562,7 +547,7 @@ Deno.test({
             { hostname: "127.0.0.1", port: 0, onListen() {} },
             bridge.fetch,
           );
-          const app = startReporter(NONEBOT_PYTHON, ["ping_bot.py"], {
+          const app = startReporter(nonebot.python, ["ping_bot.py"], {
             cwd: new URL("./nonebot/", import.meta.url),
             env: {
               DRIVER: "~websockets",

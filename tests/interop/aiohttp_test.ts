@@ -28,40 +28,18 @@ import {
   startDemo,
   startReporter,
 } from "./_process.ts";
+import { findVenv } from "../_venv.ts";
 
 const APP = new URL("interop/aiohttp/app.py", ROOT);
 const CHAT = { detail_type: "private", user_id: "10001" };
 /** What the application must see within, in ms: generous, for a loaded machine. */
 const WAIT = 60_000;
 
-function defaultPython(): string {
-  const cache = Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME") ?? ""}/.cache`;
-  return `${cache}/libob/venv-aiohttp/bin/python`;
-}
-
-const PYTHON = Deno.env.get("LIBOB_AIOHTTP_PYTHON") || defaultPython();
-
-/** Whether `PYTHON` runs and imports aiohttp. */
-async function hasAiohttp(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import aiohttp"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const available = await hasAiohttp();
-const ignore = !available && Deno.env.get("CI") !== "true";
-/** Said in the name of a skipped test: why, and how to run it. */
-const SKIPPED = ignore
-  ? ` [skipped: no Python with aiohttp at ${PYTHON}; bash .ci/run makes it, or set LIBOB_AIOHTTP_PYTHON]`
-  : "";
+const { python: PYTHON, available, ignore, skipped: SKIPPED, missing } = await findVenv(
+  "aiohttp",
+  "aiohttp",
+  ["-c", "import aiohttp"],
+);
 
 function isFrame(test: (frame: Record<string, unknown>) => boolean) {
   return (report: Report) =>
@@ -77,12 +55,7 @@ async function withApp(
   token: string,
   body: (app: Reporter, port: number) => Promise<void>,
 ): Promise<void> {
-  if (!available) {
-    throw new Error(
-      `No Python with aiohttp at ${PYTHON}: .ci/run makes its virtual environment ` +
-        "(LIBOB_AIOHTTP_PYTHON)",
-    );
-  }
+  if (!available) throw new Error(missing);
   const app = startReporter(PYTHON, [APP.pathname], {
     env: { ONEBOT_TOKEN: token, PYTHONUNBUFFERED: "1" },
   });

@@ -28,6 +28,7 @@ import {
   start,
   startDemo,
 } from "./_process.ts";
+import { runsOk } from "../_venv.ts";
 
 const BOT_DIR = new URL("interop/alemonjs/", ROOT);
 const TOKEN = "interop-token";
@@ -35,21 +36,7 @@ const TOKEN = "interop-token";
 const FIRST_PONG_TIMEOUT = 60_000;
 const decoder = new TextDecoder();
 
-async function hasNode(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("node", {
-      args: ["--version"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const ignore = !(await hasNode()) && Deno.env.get("CI") !== "true";
+const ignore = !(await runsOk("node", ["--version"])) && Deno.env.get("CI") !== "true";
 
 /** Runs `npm ci` in interop/alemonjs unless the pinned versions are installed already. */
 async function installBot(): Promise<void> {

@@ -33,6 +33,7 @@ import {
   startDemo,
   startReporter,
 } from "./_process.ts";
+import { findVenv } from "../_venv.ts";
 
 const BOT = new URL("interop/nonebot/bot.py", ROOT);
 const TOKEN = "interop-token";
@@ -42,34 +43,12 @@ const GROUP = { detail_type: "group", group_id: "20001" };
 /** What a bot must see within, in ms: generous, for a loaded machine. */
 const WAIT = 60_000;
 
-function defaultPython(): string {
-  const cache = Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME") ?? ""}/.cache`;
-  return `${cache}/libob/venv-nonebot/bin/python`;
-}
-
-const PYTHON = Deno.env.get("LIBOB_NONEBOT_PYTHON") || defaultPython();
-
-/** Whether `PYTHON` runs and imports NoneBot, the adapter and the drivers. */
-async function hasNoneBot(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import nonebot.adapters.onebot.v12, fastapi, uvicorn, httpx, websockets"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const available = await hasNoneBot();
-const ignore = !available && Deno.env.get("CI") !== "true";
-/** Said in the name of a skipped test: why, and how to run it. */
-const SKIPPED = ignore
-  ? ` [skipped: no Python with nonebot2 at ${PYTHON}; bash .ci/run makes it, or set LIBOB_NONEBOT_PYTHON]`
-  : "";
+// NoneBot, the adapter and the drivers, imported.
+const { python: PYTHON, available, ignore, skipped: SKIPPED, missing } = await findVenv(
+  "nonebot",
+  "nonebot2",
+  ["-c", "import nonebot.adapters.onebot.v12, fastapi, uvicorn, httpx, websockets"],
+);
 
 /** One NoneBot run: its name, the transport it uses, MessagePack or not. */
 interface Run {
@@ -254,12 +233,7 @@ async function checkCalls(run: Run, bot: Reporter): Promise<void> {
 async function withBots(
   body: (port: number, bots: Map<Run, Reporter>) => Promise<void>,
 ): Promise<void> {
-  if (!available) {
-    throw new Error(
-      `No Python with nonebot2 at ${PYTHON}: .ci/run makes its virtual environment ` +
-        "(LIBOB_NONEBOT_PYTHON)",
-    );
-  }
+  if (!available) throw new Error(missing);
   const demoPort = freePort();
   const ports = new Map(RUNS.map((run) => [run, freePort()]));
   const bots = new Map<Run, Reporter>();
