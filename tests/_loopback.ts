@@ -67,6 +67,27 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * Resolves once a server starting up at `url` answers a POST (any status),
+ * trying every 50 ms, 200 times at most; wrap it in {@linkcode within}.
+ */
+export async function untilAnswering(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body: "{}",
+        headers: { "Content-Type": "application/json" },
+      });
+      await response.body?.cancel();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`nothing answered at ${url}`);
+}
+
 /** The status line and headers of a raw HTTP/1.1 response. */
 export interface RawResponse {
   status: number;

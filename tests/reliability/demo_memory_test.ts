@@ -6,27 +6,10 @@
 
 import { expect } from "expect";
 import { DEMO_ENV } from "../../demo/config.ts";
-import { freePort, openClient, within } from "../_loopback.ts";
+import { freePort, openClient, untilAnswering, within } from "../_loopback.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const MB = 1024 * 1024;
-
-async function waitUntilUp(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        body: "{}",
-        headers: { "Content-Type": "application/json" },
-      });
-      await response.body?.cancel();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error("the demo did not start");
-}
 
 /** The resident set size of a process, in bytes (Linux `/proc`). */
 async function rss(pid: number): Promise<number> {
@@ -84,7 +67,7 @@ Deno.test({
     }).spawn();
     const output = child.output();
     try {
-      await within(waitUntilUp(url), "the demo to start");
+      await within(untilAnswering(url), "the demo to start");
       await using page = await openClient(`ws://127.0.0.1:${port}/playground/socket`);
       await page.nextFrame(); // hello
       const before = await rss(child.pid);

@@ -5,26 +5,9 @@
 
 import { expect } from "expect";
 import { DEMO_ENV } from "../../demo/config.ts";
-import { freePort, within } from "../_loopback.ts";
+import { freePort, untilAnswering, within } from "../_loopback.ts";
 
 const ROOT = new URL("../../", import.meta.url);
-
-async function waitUntilUp(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        body: "{}",
-        headers: { "Content-Type": "application/json" },
-      });
-      await response.body?.cancel();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error("the demo did not start");
-}
 
 function openSocket(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -59,7 +42,7 @@ Deno.test("deno task start survives garbage, oversized bodies and connection bur
   }).spawn();
   const output = child.output();
   try {
-    await within(waitUntilUp(url), "the demo to start");
+    await within(untilAnswering(url), "the demo to start");
     // 300 garbage bodies under both encodings, 50 at a time: always 200 with 10001.
     for (let batch = 0; batch < 6; batch++) {
       const answers = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
@@ -159,7 +142,7 @@ Deno.test({
     const stderr = collect(child.stderr);
     const idle: Deno.Conn[] = [];
     try {
-      await within(waitUntilUp(url), "the demo to start");
+      await within(untilAnswering(url), "the demo to start");
       for (let i = 0; i < 200; i++) {
         try {
           idle.push(await Deno.connect({ hostname: "127.0.0.1", port }));
@@ -171,7 +154,7 @@ Deno.test({
       for (const conn of idle.splice(0)) conn.close();
       await within(stderr.includes("listening again on"), "the demo to listen again");
       // It may have listened again before the idle connections were gone, and failed again.
-      await within(waitUntilUp(url), "the demo to answer again");
+      await within(untilAnswering(url), "the demo to answer again");
       const version = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
