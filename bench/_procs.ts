@@ -9,6 +9,8 @@ export interface Proc extends AsyncDisposable {
   readonly wsPort: number;
   /** RSS samples in bytes, taken by {@link sampleRss}. */
   readonly rss: number[];
+  /** When each of `rss` was read (`performance.now()`, ms). */
+  readonly rssTimes: number[];
 }
 
 /** How to start one server: the command gets the ports from `args`. */
@@ -131,6 +133,7 @@ export async function startProc(spec: ProcSpec, options: StartOptions = {}): Pro
     httpPort,
     wsPort,
     rss: [],
+    rssTimes: [],
     async [Symbol.asyncDispose]() {
       kill(child, "SIGTERM");
       const timer = setTimeout(() => kill(child, "SIGKILL"), 5000);
@@ -140,18 +143,31 @@ export async function startProc(spec: ProcSpec, options: StartOptions = {}): Pro
   };
 }
 
-/** Runs `work` while sampling the RSS of `proc` every 250 ms into `proc.rss`. */
-export async function sampleRss<T>(proc: Proc, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` while sampling the RSS of `proc` into `proc.rss` (and the time
+ * into `proc.rssTimes`): once before, every `every` ms, once after. One read
+ * at a time, in order.
+ */
+export async function sampleRss<T>(proc: Proc, work: () => Promise<T>, every = 250): Promise<T> {
   const sample = async () => {
     const rss = await rssOf(proc.pid);
-    if (!Number.isNaN(rss)) proc.rss.push(rss);
+    if (Number.isNaN(rss)) return;
+    proc.rss.push(rss);
+    proc.rssTimes.push(performance.now());
   };
+  let running = true;
   await sample();
-  const timer = setInterval(sample, 250);
+  const sampler = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, every));
+      if (running) await sample();
+    }
+  })();
   try {
     return await work();
   } finally {
-    clearInterval(timer);
+    running = false;
+    await sampler;
     await sample();
   }
 }
